@@ -1,0 +1,3 @@
+"""statevisa: the state side of US immigration, as code."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,34 @@
+"""The `statevisa` command: one Typer app, one sub-module per area.
+
+Each area module exposes Typer commands or a sub-app and is registered here; the
+areas themselves stay thin and call pure core functions.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from statevisa.cli import rules
+from statevisa.cli.common import print_errors
+from statevisa.errors import StatevisaError
+
+app = typer.Typer(
+    name="statevisa",
+    help="Programs as code, allocation, selection and cooperation law for state immigration.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+rules.register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry: user errors exit 2 with their messages on stderr, never a traceback."""
+    try:
+        app(args=argv, prog_name="statevisa")
+    except StatevisaError as error:
+        print_errors(error.messages)
+        sys.exit(2)

@@ -1,0 +1,51 @@
+"""Shared fixtures: an in-process CLI runner and the PostgreSQL URL (required in CI)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+from statevisa.cli import main
+
+
+@dataclass(frozen=True)
+class CliResult:
+    """What a person would see: the exit code and both streams."""
+
+    code: int
+    stdout: str
+    stderr: str
+
+
+CliRunner = Callable[..., CliResult]
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> CliRunner:
+    """Run `statevisa ARGS...` in-process and return its exit code and output."""
+
+    def run(*args: str) -> CliResult:
+        capsys.readouterr()
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        out, err = capsys.readouterr()
+        return CliResult(code, out, err)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """The test database URL; in CI its absence is a failure, never a skip."""
+    url = os.environ.get("STATEVISA_TEST_DATABASE_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("STATEVISA_TEST_DATABASE_URL is not set in CI: PostgreSQL tests cannot run")
+        pytest.skip("STATEVISA_TEST_DATABASE_URL is not set (set it to run PostgreSQL tests)")
+    return url
