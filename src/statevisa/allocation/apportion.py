@@ -192,8 +192,8 @@ def _denominators(method: str, a: NDArray[np.int64]) -> NDArray[np.float64]:
 
 
 def _priority(method: str, w: Weights, a: NDArray[np.int64]) -> NDArray[np.float64]:
-    """Float priority of the next seat of a unit holding `a` seats (inf for d = 0)."""
-    with np.errstate(divide="ignore"):
+    """Float priority of the next seat of a unit holding `a` seats (inf if d = 0, nan if w = 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):  # 0 / 0 only for zero weights
         return np.asarray(w / _denominators(method, a), dtype=np.float64)
 
 
