@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from statevisa.cli import rules
+from statevisa.cli import allocate, rules
 from statevisa.cli.common import print_errors
 from statevisa.errors import StatevisaError
 
@@ -22,6 +22,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+allocate.register(app)
 rules.register(app)
 
 

@@ -1,0 +1,228 @@
+"""`statevisa allocate`: the two input forms, the floor, the table view and every input error."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+import polars as pl
+import pytest
+
+
+class Result(Protocol):
+    """What the `cli` fixture of tests/conftest.py returns."""
+
+    code: int
+    stdout: str
+    stderr: str
+
+
+CliRunner = Callable[..., Result]
+
+DATA = Path(__file__).parent / "data"
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+def read(path: Path) -> pl.DataFrame:
+    return pl.read_csv(path, schema_overrides={"fips": pl.String})
+
+
+@pytest.fixture
+def house_2020(tmp_path: Path) -> Path:
+    """P.csv for the 2020 apportionment: fips,population (other columns ignored)."""
+    table = read(DATA / "apportionment_2020.csv")
+    path = tmp_path / "p.csv"
+    table.select("fips", pl.col("apportionment_population").alias("population")).write_csv(path)
+    return path
+
+
+def test_population_file_reproduces_the_2020_house(
+    cli: CliRunner, house_2020: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "a.csv"
+    args = ["--total", "435", "--population", str(house_2020), "--method", "huntington-hill"]
+    result = cli("allocate", *args, "--minimum", "1", "--out", str(out))
+    assert result.code == 0, result.stderr
+    got = read(out)
+    assert got.columns[:2] == ["fips", "allocation"]
+    assert {"population", "quota"} <= set(got.columns)
+    expected = read(DATA / "apportionment_2020.csv")
+    assert got["fips"].to_list() == expected["fips"].to_list()
+    assert got["allocation"].to_list() == expected["representatives"].to_list()
+    assert got["allocation"].sum() == 435
+
+
+def test_rows_come_out_in_fips_order_and_ties_go_to_the_lower_fips(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    src = write(tmp_path / "p.csv", "fips,population\n48,100\n06,100\n")
+    out = tmp_path / "a.csv"
+    result = cli("allocate", "--total", "1", "--population", str(src), "--method", "hamilton",
+                 "--out", str(out))  # fmt: skip
+    assert result.code == 0, result.stderr
+    assert read(out).select("fips", "allocation").rows() == [("06", 1), ("48", 0)]
+
+
+def test_floor_gives_each_unit_a_fixed_number_first(cli: CliRunner, tmp_path: Path) -> None:
+    # w-visa-s1040.md §3.2: 6M/3M/1M share 245,000 after 5,000 each.
+    src = write(tmp_path / "p.csv", "fips,population\n01,6000000\n02,3000000\n04,1000000\n")
+    out = tmp_path / "a.csv"
+    result = cli("allocate", "--total", "260000", "--population", str(src), "--method",
+                 "hamilton", "--floor", "5000", "--out", str(out))  # fmt: skip
+    assert result.code == 0, result.stderr
+    got = read(out)
+    assert got["allocation"].to_list() == [152_000, 78_500, 29_500]
+    assert got["share"].to_list() == [147_000, 73_500, 24_500]
+    assert got["floor"].to_list() == [5_000] * 3
+
+
+def test_w_visa_figures_from_vendored_2024_state_populations(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    # w-visa-s1040.md §3.3 [D]: 51 jurisdictions, POPESTIMATE2024, Hamilton.
+    out = tmp_path / "a.csv"
+    result = cli("allocate", "--total", "500000", "--among", "states", "--year", "2024",
+                 "--method", "hamilton", "--floor", "5000", "--out", str(out))  # fmt: skip
+    assert result.code == 0, result.stderr
+    got = read(out)
+    assert got.height == 51
+    assert got["allocation"].sum() == 500_000
+    assert got["share"].sum() == 245_000
+    by = dict(zip(got["fips"], got["share"], strict=True))
+    assert (by["06"], by["48"], by["12"], by["56"], by["50"], by["11"]) == (
+        28_404, 22_540, 16_836, 423, 467, 506,
+    )  # fmt: skip
+    total = dict(zip(got["fips"], got["allocation"], strict=True))
+    assert (total["06"], total["56"], total["11"]) == (33_404, 5_423, 5_506)
+    quota = dict(zip(got["fips"], got["quota"], strict=True))
+    assert quota["06"] == pytest.approx(28_404.432, abs=5e-4)
+
+
+def test_w_visa_population_year_matters(cli: CliRunner, tmp_path: Path) -> None:
+    # w-visa-s1040.md §3.3: with POPESTIMATE2020, California 29,202 and Wyoming 427.
+    out = tmp_path / "a.csv"
+    result = cli("allocate", "--total", "500000", "--among", "states", "--year", "2020",
+                 "--method", "hamilton", "--floor", "5000", "--out", str(out))  # fmt: skip
+    assert result.code == 0, result.stderr
+    by = dict(zip(read(out)["fips"], read(out)["share"], strict=True))
+    assert (by["06"], by["56"]) == (29_202, 427)
+
+
+def test_huntington_hill_over_vendored_counties(cli: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "a.parquet"
+    result = cli("allocate", "--total", "50000", "--among", "counties", "--year", "2023",
+                 "--method", "huntington-hill", "--out", str(out))  # fmt: skip
+    assert result.code == 0, result.stderr
+    got = pl.read_parquet(out)
+    assert got.height == 3144
+    assert got["allocation"].sum() == 50_000
+    assert (got["allocation"] >= 1).all()  # d(0) = 0: every county gets a first seat
+    assert got["fips"].str.len_chars().unique().to_list() == [5]
+
+
+def test_without_out_prints_a_table(cli: CliRunner, tmp_path: Path) -> None:
+    src = write(tmp_path / "p.csv", "fips,population\n01,5\n02,5\n04,3\n")
+    result = cli("allocate", "--total", "10", "--population", str(src), "--method", "webster")
+    assert result.code == 0, result.stderr
+    assert "webster, total 10" in result.stdout
+    assert "allocation" in result.stdout
+
+
+def test_every_method_is_accepted(cli: CliRunner, tmp_path: Path) -> None:
+    src = write(tmp_path / "p.csv", "fips,population\n01,5\n02,5\n04,3\n")
+    for method in ("hamilton", "huntington-hill", "webster", "jefferson", "adams", "equal"):
+        out = tmp_path / f"{method}.csv"
+        result = cli("allocate", "--total", "10", "--population", str(src), "--method", method,
+                     "--out", str(out))  # fmt: skip
+        assert result.code == 0, (method, result.stderr)
+        assert read(out)["allocation"].sum() == 10
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("fips,population\n06,100\n06,200\n", ["row 3 (id 06)", "'fips'", "duplicate", "row 2"]),
+        ("fips,population\n06,abc\n", ["row 2 (id 06)", "'population'", "not a number: 'abc'"]),
+        ("fips,population\n06,\n", ["row 2 (id 06)", "'population'", "not a number"]),
+        ("fips,population\n06,-5\n48,1\n", ["row 2 (id 06)", "'population'", "negative"]),
+        ("fips,population\n6,100\n", ["row 2 (id 6)", "'fips'", "not a FIPS code"]),
+        ("fips,population\n06,1\n06037,1\n", ["row 3 (id 06037)", "cannot be mixed"]),
+        ("fips,population\nCA,1\n", ["row 2 (id CA)", "not a FIPS code"]),
+        ("fips,pop\n06,1\n", ["missing required column", "population"]),
+        ("fips,population\n", ["no rows"]),
+        ("", ["empty"]),
+        ("fips,population\n06,0\n48,0\n", ["cannot allocate", "all weights are zero"]),
+    ],
+)
+def test_bad_population_file_exits_2_naming_file_row_and_column(
+    cli: CliRunner, tmp_path: Path, text: str, words: list[str]
+) -> None:
+    src = write(tmp_path / "p.csv", text)
+    out = tmp_path / "a.csv"
+    result = cli("allocate", "--total", "10", "--population", str(src), "--method", "hamilton",
+                 "--out", str(out))  # fmt: skip
+    assert result.code == 2
+    assert str(src) in result.stderr
+    for word in words:
+        assert word in result.stderr
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [src]  # no partial or temporary file
+
+
+def test_all_errors_in_a_file_are_reported_at_once(cli: CliRunner, tmp_path: Path) -> None:
+    src = write(tmp_path / "p.csv", "fips,population\n06,x\n48,-1\n1,3\n")
+    result = cli("allocate", "--total", "10", "--population", str(src), "--method", "hamilton")
+    assert result.code == 2
+    assert [line.split(",")[0] for line in result.stderr.strip().splitlines()] == [
+        f"{src}: row 2 (id 06)",
+        f"{src}: row 3 (id 48)",
+        f"{src}: row 4 (id 1)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--method", "borda"], ["unknown method 'borda'", "huntington-hill"]),
+        (["--among", "states", "--year", "2024"], ["not both"]),
+        (["--minimum", "5"], ["cannot allocate", "less than the minimum"]),
+        (["--floor", "5"], ["cannot allocate", "less than the floor"]),
+        (["--year", "2024"], ["--year goes with --among"]),
+    ],
+)
+def test_bad_options_exit_2(
+    cli: CliRunner, tmp_path: Path, args: list[str], words: list[str]
+) -> None:
+    src = write(tmp_path / "p.csv", "fips,population\n01,5\n02,5\n04,3\n")
+    base = {"--total": "10", "--population": str(src), "--method": "hamilton"}
+    for key, value in zip(args[::2], args[1::2], strict=True):
+        base[key] = value
+    flat = [item for pair in base.items() for item in pair]
+    result = cli("allocate", *flat)
+    assert result.code == 2
+    for word in words:
+        assert word in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--total", "10", "--method", "hamilton"], ["missing input"]),
+        (["--total", "10", "--among", "states", "--method", "hamilton"], ["needs --year"]),
+        (["--total", "10", "--among", "towns", "--year", "2024", "--method", "hamilton"],
+         ["unknown value 'towns'"]),
+        (["--total", "10", "--among", "states", "--year", "1990", "--method", "hamilton"],
+         ["no single vendored state vintage covers 1990"]),
+        (["--among", "states", "--year", "2024"], ["missing --total", "missing --method"]),
+    ],
+)  # fmt: skip
+def test_bad_among_options_exit_2(cli: CliRunner, args: list[str], words: list[str]) -> None:
+    result = cli("allocate", *args)
+    assert result.code == 2
+    for word in words:
+        assert word in result.stderr
