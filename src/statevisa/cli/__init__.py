@@ -11,6 +11,7 @@ import sys
 import typer
 
 from statevisa.cli import allocate, rules
+from statevisa.cli import heartland as heartland_cli
 from statevisa.cli.common import print_errors
 from statevisa.errors import StatevisaError
 
@@ -24,6 +25,7 @@ app = typer.Typer(
 
 allocate.register(app)
 rules.register(app)
+app.add_typer(heartland_cli.app, name="heartland")
 
 
 def main(argv: list[str] | None = None) -> None:

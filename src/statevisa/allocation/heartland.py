@@ -1,0 +1,263 @@
+"""Heartland Visa (S. 5644, 2024) county eligibility: the pure, vectorised core.
+
+Nobody has read section 3 of S. 5644, so everything here follows the *default encoding* of
+shared/specs/programs/heartland.md §5 (a product choice, not bill text). Every number the
+rules use is a field of `HeartlandParameters`, passed in by the caller; `default_parameters()`
+is the one place that holds the defaults until the rules engine serves them from the
+heartland policy file.
+
+The core takes frames already cut to one vintage (see `heartland_inputs`) and never reads
+files. Rules (heartland.md §5.2):
+1. both ends of a window come from one Census vintage (July 1 estimates);
+2. test (a): growth = P(end)/P(start) - 1 < growth_ratio x national growth, strictly;
+3. test (b): population aged 25-54 at the end of its window < at its start, strictly;
+4. `any` / `all` over the available tests; 5. the housing hook removes counties after that;
+6. a test without data is skipped and flagged (`partial_data`; `no_data` = not eligible).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import polars as pl
+
+Combine = Literal["any", "all"]
+MissingTest = Literal["skip_and_flag", "fail_and_flag"]
+Weight = Literal["population", "prime_age"]
+
+BASIS = "Heartland default encoding, not bill text"
+LABEL = "default encoding, not bill text"
+
+LISTING_COLUMNS = (
+    "fips",
+    "name",
+    "state",
+    "population",
+    "growth",
+    "national_growth",
+    "slower_than_nation",
+    "prime_age_start",
+    "prime_age_end",
+    "prime_age_change",
+    "eligible",
+    "flags",
+)
+
+
+@dataclass(frozen=True)
+class PrimeAgeTest:
+    """Test (b). `start_year`/`end_year` None = the growth window if county age data cover it,
+    else the longest span of the newest vintage with county age data (heartland.md §5.1)."""
+
+    enabled: bool = True
+    band: tuple[int, int] = (25, 54)
+    start_year: int | None = None
+    end_year: int | None = None
+
+
+@dataclass(frozen=True)
+class HeartlandParameters:
+    """Every value the Heartland rules use; see heartland.md §5.1 for each name's meaning.
+
+    `end_year` / `vintage` None mean "resolve from the shipped data" (§5.1 eligibility.end_year
+    and eligibility.vintage). `housing_exclusion` is the hook: FIPS codes removed after the
+    tests. `apportionment_method` is a method of `statevisa.allocation.apportion` or `none`
+    (one national pool, no county ceilings).
+    """
+
+    window_years: int
+    end_year: int | None
+    vintage: int | None
+    growth_ratio: float
+    prime_age: PrimeAgeTest
+    combine: Combine
+    missing_test: MissingTest
+    housing_exclusion: frozenset[str]
+    cap_national: int
+    apportionment_method: str
+    apportionment_weight: Weight
+    min_per_county: int
+    reallocate_unused: bool
+    periods_per_year: int
+    status: str = "unconfirmed"
+    basis: str = BASIS
+    citation: str = "statevisa Heartland default encoding (heartland.md §5.1)"
+
+
+def default_parameters() -> HeartlandParameters:
+    """The Heartland default encoding of shared/specs/programs/heartland.md §5.1.
+
+    Every value has status `unconfirmed`: it is the "default encoding, not bill text",
+    standing in for S. 5644 §3, which nobody on the project has read. Rationale per value
+    (tags as in §5.1): a 10-year window (DEFAULT, after EIG's decade-long measures [S]); end
+    year and vintage resolved from the shipped data (V2020, 2010-2020); growth ratio 1.0 (EIG
+    "grew more slowly than the nation" [S]); prime-age test on, band 25-54 ([S] EIG); combine
+    `any` (EIG "decline or slow growth" [S]); missing tests skipped and flagged; housing
+    exclusion off (EIG principle [S], no housing data shipped); national cap 50,000 (reported
+    [S] in a machine-generated summary); Hamilton over total population, minimum 0, no
+    reallocation, one issuance period a year (all DEFAULT).
+    """
+    return HeartlandParameters(
+        window_years=10,
+        end_year=None,
+        vintage=None,
+        growth_ratio=1.0,
+        prime_age=PrimeAgeTest(),
+        combine="any",
+        missing_test="skip_and_flag",
+        housing_exclusion=frozenset(),
+        cap_national=50_000,
+        apportionment_method="hamilton",
+        apportionment_weight="population",
+        min_per_county=0,
+        reallocate_unused=False,
+        periods_per_year=1,
+    )
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """The per-county decisions plus the national figures and warnings that explain them."""
+
+    frame: pl.DataFrame
+    national_start: int
+    national_end: int
+    national_growth: float
+    threshold: float
+    warnings: tuple[str, ...] = field(default=())
+
+
+def national_growth(growth: pl.DataFrame) -> tuple[int, int, float]:
+    """National start, end and growth: the sum of all county rows of the one file (§5.2 rule 2)."""
+    start = int(growth["pop_start"].sum())
+    end = int(growth["pop_end"].sum())
+    return start, end, end / start - 1.0
+
+
+def evaluate(
+    universe: pl.DataFrame,
+    growth: pl.DataFrame,
+    prime: pl.DataFrame,
+    params: HeartlandParameters,
+) -> Eligibility:
+    """Decide eligibility for every county of `universe` under `params` (heartland.md §5.2).
+
+    Inputs, each from one vintage: `universe` (fips, name, state, population), `growth`
+    (fips, pop_start, pop_end: every county of the growth file, which also gives the nation),
+    `prime` (fips, prime_age_start, prime_age_end). A county missing from `growth` or
+    `prime` lacks that test. Output columns: `LISTING_COLUMNS`, then test_growth,
+    test_prime_age, failed_tests, housing_excluded.
+    """
+    start, end, nat = national_growth(growth)
+    threshold = params.growth_ratio * nat
+    warnings: list[str] = []
+    if nat <= 0:
+        warnings.append(
+            f"national growth is {nat:+.4%} (<= 0): the threshold growth_ratio x national growth "
+            f"= {threshold:+.4%} is applied literally, so a ratio below 1 makes test (a) less "
+            "strict, not more"
+        )
+    frame = universe.join(
+        growth.select("fips", "pop_start", "pop_end"), on="fips", how="left"
+    ).join(prime.select("fips", "prime_age_start", "prime_age_end"), on="fips", how="left")
+    test_a = pl.col("growth") < threshold
+    prime_on = params.prime_age.enabled
+    test_b = (
+        pl.col("prime_age_end") < pl.col("prime_age_start")
+        if prime_on
+        else pl.lit(None, pl.Boolean)
+    )
+    frame = frame.with_columns(
+        (pl.col("pop_end") / pl.col("pop_start") - 1.0).alias("growth"),
+        (pl.col("prime_age_end") / pl.col("prime_age_start") - 1.0).alias("prime_age_change"),
+    ).with_columns(test_a.alias("test_growth"), test_b.alias("test_prime_age"))
+    tests = ["test_growth", "test_prime_age"] if prime_on else ["test_growth"]
+    available = pl.sum_horizontal(pl.col(t).is_not_null().cast(pl.Int8) for t in tests)
+    if params.missing_test == "fail_and_flag":
+        passed = [pl.col(t).fill_null(False) for t in tests]
+        decided = (
+            pl.any_horizontal(passed) if params.combine == "any" else pl.all_horizontal(passed)
+        )
+    elif params.combine == "any":
+        decided = pl.any_horizontal(pl.col(t).fill_null(False) for t in tests)
+    else:
+        decided = pl.all_horizontal(pl.col(t).fill_null(True) for t in tests) & (available > 0)
+    excluded = pl.col("fips").is_in(sorted(params.housing_exclusion))
+    failed = pl.concat_str(
+        pl.when(pl.col("test_growth").not_()).then(pl.lit("growth")),
+        pl.when(pl.col("test_prime_age").not_()).then(pl.lit("prime_age")),
+        separator=";",
+        ignore_nulls=True,
+    )
+    frame = frame.with_columns(
+        pl.lit(nat).alias("national_growth"),
+        (pl.col("growth") < nat).alias("slower_than_nation"),
+        excluded.alias("housing_excluded"),
+        (decided & excluded.not_()).alias("eligible"),
+        pl.when(available == 0)
+        .then(pl.lit("no_data"))
+        .when(available < len(tests))
+        .then(pl.lit("partial_data"))
+        .otherwise(pl.lit(""))
+        .alias("flags"),
+        failed.alias("failed_tests"),
+    )
+    columns = [
+        *LISTING_COLUMNS,
+        "test_growth",
+        "test_prime_age",
+        "failed_tests",
+        "housing_excluded",
+    ]
+    return Eligibility(
+        frame=frame.select(columns).sort("fips"),
+        national_start=start,
+        national_end=end,
+        national_growth=nat,
+        threshold=threshold,
+        warnings=tuple(warnings),
+    )
+
+
+def _pct(column: str) -> pl.Expr:
+    """A fraction column as signed percent text with 3 decimals (0.01236 -> "+1.236%")."""
+    value = (pl.col(column) * 100).round(3)
+    sign = pl.when(value >= 0).then(pl.lit("+")).otherwise(pl.lit(""))
+    return pl.concat_str(sign, value.cast(pl.String), pl.lit("%"))
+
+
+def refusal_reason(threshold: float) -> pl.Expr:
+    """Why a county is not eligible, naming each failed or missing test (§8 item 10).
+
+    An expression over `evaluate`'s output columns, so a whole file of applications is
+    explained in one pass; null for an eligible county.
+    """
+    limit = f"{threshold * 100:+.3f}%"
+    a = (
+        pl.when(pl.col("test_growth").not_())
+        .then(
+            pl.concat_str(
+                pl.lit("test (a) slow growth failed: growth "),
+                _pct("growth"),
+                pl.lit(f" is not below the threshold {limit}"),
+            )
+        )
+        .when(pl.col("test_growth").is_null())
+        .then(pl.lit("test (a) slow growth has no data in the vintage used"))
+    )
+    b = (
+        pl.when(pl.col("test_prime_age").not_())
+        .then(
+            pl.format(
+                "test (b) prime-age decline failed: 25-54 population {} -> {} did not fall",
+                "prime_age_start",
+                "prime_age_end",
+            )
+        )
+        .when(pl.col("test_prime_age").is_null())
+        .then(pl.lit("test (b) prime-age decline has no data (or is disabled)"))
+    )
+    housing = pl.when(pl.col("housing_excluded")).then(pl.lit("removed by the housing exclusion"))
+    reason = pl.concat_str(a, b, housing, separator="; ", ignore_nulls=True)
+    return pl.when(pl.col("eligible")).then(pl.lit(None, pl.String)).otherwise(reason)
