@@ -44,7 +44,6 @@ def read_table(path: Path, *, required: Sequence[str] = ()) -> pl.DataFrame:
             frame = pl.read_csv(
                 path,
                 infer_schema=False,
-                missing_utf8_is_empty_string=True,
                 raise_if_empty=True,
             )
         else:

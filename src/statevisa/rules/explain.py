@@ -1,0 +1,100 @@
+"""The explanation of one decision: a typed tree a caseworker can read and a machine can parse.
+
+Each node says what was used (a rule, an input, a parameter value), its value,
+and why it applies: the formula for a rule, the period in force, the citation
+and its status for a parameter, the table row for a lookup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from rich.markup import escape
+from rich.tree import Tree
+
+from statevisa.rules.model import Value
+
+SCHEMA_VERSION = 1
+
+
+class TraceKind(StrEnum):
+    RULE = "rule"
+    INPUT = "input"
+    PARAMETER = "parameter"
+
+
+@dataclass(frozen=True)
+class Trace:
+    """One node of an explanation tree."""
+
+    kind: TraceKind
+    name: str
+    value: Value
+    description: str = ""
+    formula: str | None = None
+    citation: str | None = None
+    cite: str | None = None
+    """The short citation (reference key and pinpoint) shown in the readable tree."""
+    status: str | None = None
+    in_force: str | None = None
+    detail: str | None = None
+    children: tuple[Trace, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict[str, object]:
+        """A plain dict; keys with no value are left out."""
+        data: dict[str, object] = {
+            "kind": self.kind.value,
+            "name": self.name,
+            "value": json_value(self.value),
+        }
+        for key in ("description", "formula", "citation", "cite", "status", "in_force", "detail"):
+            item = getattr(self, key)
+            if item:
+                data[key] = item
+        if self.children:
+            data["children"] = [child.to_json() for child in self.children]
+        return data
+
+
+def json_value(value: Value) -> object:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def show(value: Value) -> str:
+    """A value as a person reads it: true/false, ISO dates; a float keeps its decimal point."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:.1f}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def label(trace: Trace) -> str:
+    """One node of the rendered tree: the value first, then why, then the source."""
+    head = f"[bold]{escape(trace.name)}[/bold] = [cyan]{escape(show(trace.value))}[/cyan]"
+    match trace.kind:
+        case TraceKind.RULE:
+            about = f"  {escape(trace.description)}" if trace.description else ""
+            return f"{head}{about}\n[dim]= {escape(trace.formula or '')}   {escape(f'[{trace.cite}]')}[/dim]"
+        case TraceKind.INPUT:
+            return f"{head}  [dim](input)[/dim]"
+        case TraceKind.PARAMETER:
+            detail = f"  [dim]from[/dim] {escape(trace.detail)}" if trace.detail else ""
+            status = trace.status if trace.status and trace.status != "confirmed" else ""
+            flag = f", [yellow]{escape(status)}[/yellow]" if status else ""
+            return (
+                f"{head}{detail}\n[dim]parameter in force {escape(trace.in_force or '')}"
+                f"   {escape(f'[{trace.cite}]')}[/dim]{flag}"
+            )
+
+
+def render(trace: Trace, tree: Tree | None = None) -> Tree:
+    """Build a Rich tree for `trace` (and attach it to `tree` when given)."""
+    node = Tree(label(trace)) if tree is None else tree.add(label(trace))
+    for child in trace.children:
+        render(child, node)
+    return node

@@ -1,0 +1,117 @@
+"""YAML with positions: read a policy file so every key and value knows its line and column.
+
+ruamel's round-trip loader keeps positions (0-based) on mappings and sequences;
+this module turns them into 1-based `Span`s and collects problems so that a file
+reports all its errors at once, in file order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import cast
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+
+from statevisa.errors import PolicyError
+from statevisa.rules.model import Span
+
+
+@dataclass
+class Problems:
+    """Collects `file:line:col: message` problems; raises them together."""
+
+    items: list[tuple[Span, str]] = field(default_factory=list)
+
+    def add(self, span: Span, message: str) -> None:
+        self.items.append((span, message))
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            ordered = sorted(self.items, key=lambda item: (item[0].file, item[0].line, item[0].column))
+            raise PolicyError([f"{span}: {message}" for span, message in ordered])
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One parsed YAML file: its root mapping, its text, and the name used in messages."""
+
+    name: str
+    text: str
+    root: CommentedMap
+
+    def start(self) -> Span:
+        return Span(self.name, 1, 1)
+
+    def key_span(self, mapping: CommentedMap, key: object) -> Span:
+        line, column = mapping.lc.key(key)
+        return Span(self.name, line + 1, column + 1)
+
+    def value_span(self, mapping: CommentedMap, key: object) -> Span:
+        line, column = mapping.lc.value(key)
+        return Span(self.name, line + 1, column + 1)
+
+    def item_span(self, sequence: CommentedSeq, index: int) -> Span:
+        line, column = sequence.lc.item(index)
+        return Span(self.name, line + 1, column + 1)
+
+    def formula_origin(self, mapping: CommentedMap, key: object) -> tuple[Span, bool]:
+        """Where the formula text of `mapping[key]` starts, and whether it is a block scalar.
+
+        Plain and quoted scalars start at the value position (a quote shifts it by
+        one); block scalars (``|`` or ``>``) start on the next line at its indentation.
+        """
+        value = mapping[key]
+        span = self.value_span(mapping, key)
+        if isinstance(value, LiteralScalarString | FoldedScalarString):
+            lines = self.text.splitlines()
+            body = lines[span.line] if span.line < len(lines) else ""
+            indent = len(body) - len(body.lstrip(" "))
+            return Span(self.name, span.line + 1, indent + 1), True
+        line = self.text.splitlines()[span.line - 1] if self.text else ""
+        quoted = span.column - 1 < len(line) and line[span.column - 1] in "\"'"
+        return Span(self.name, span.line, span.column + (1 if quoted else 0)), False
+
+
+def place(origin: tuple[Span, bool], line: int, column: int) -> Span:
+    """Map a (line, column) inside a formula to the file, given the formula's origin."""
+    start, block = origin
+    if block:
+        return Span(start.file, start.line + line - 1, start.column + column - 1)
+    return Span(start.file, start.line + line - 1, (start.column if line == 1 else 1) + column - 1)
+
+
+def parse_yaml(text: str, name: str) -> Document:
+    """Parse `text` (named `name` in messages); syntax errors and duplicate keys are PolicyErrors."""
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.allow_duplicate_keys = False
+    try:
+        root = yaml.load(text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = error.problem or error.context or "invalid YAML"
+        raise PolicyError(f"{name}:{line}:{column}: YAML error: {problem}") from None
+    if not isinstance(root, CommentedMap):
+        raise PolicyError(f"{name}:1:1: a policy file must be a mapping of keys (id, title, ...)")
+    return Document(name, text, root)
+
+
+def mapping_items(value: object) -> Iterator[tuple[str, object]]:
+    """Iterate a mapping's items with keys as text (dates and booleans included)."""
+    mapping = cast(CommentedMap, value)
+    for key, item in mapping.items():
+        yield key_text(key), item
+
+
+def key_text(key: object) -> str:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return str(key)
