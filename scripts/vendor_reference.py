@@ -42,6 +42,7 @@ class Dataset:
     transform: str
     caveats: list[str] = field(default_factory=list)
     checks: list[dict[str, object]] = field(default_factory=list)
+    rows: int | None = None  # for non-table files: the number of geometries
 
     def check(self, what: str, observed: object, expected: object) -> None:
         """Record a published check; the build aborts at the end if any check failed."""
@@ -878,9 +879,9 @@ def build_geo(v2023: pl.DataFrame) -> list[tuple[Dataset, bytes]]:
             albers = "albers" in name
             ds.check("county geometries", len(ids), 3144 if albers else 3233)
             ds.check("V2023 counties without a geometry", len(pep_fips - ids), 0)
-        ds.check(
-            "state geometries", len(objects["states"]["geometries"]), 51 if "albers" in name else 56
-        )
+        states = len(objects["states"]["geometries"])
+        ds.check("state geometries", states, 51 if "albers" in name else 56)
+        ds.rows = len(objects["counties"]["geometries"]) if "counties" in objects else states
         out.append((ds, gzip.compress(raw, compresslevel=9, mtime=0)))
     return out
 
@@ -895,7 +896,7 @@ def write(ds: Dataset, payload: pl.DataFrame | bytes) -> None:
     else:
         name = f"{ds.id}.json.gz"
         (OUT / name).write_bytes(payload)
-        rows, columns = 1, {}
+        rows, columns = ds.rows or 0, {}
     record = {
         "id": ds.id,
         "title": ds.title,

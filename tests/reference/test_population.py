@@ -47,9 +47,7 @@ def test_los_angeles_in_each_vintage() -> None:
     assert la(2020, 2020) == 9_943_046
     assert la(2023, 2023) == 9_663_345
     assert la(2024, 2024) == 9_757_179
-    census = table("pep_county_v2020").filter(
-        (pl.col("fips") == "06037") & (pl.col("reference") == "census")
-    )
+    census = table("pep_county_v2020").filter((pl.col("fips") == "06037") & (pl.col("reference") == "census"))
     assert census["population"].item() == 9_818_605
 
 

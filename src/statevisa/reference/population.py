@@ -56,9 +56,7 @@ STATE_VINTAGES: tuple[Vintage, ...] = (
 )
 
 
-def _pick(
-    vintages: tuple[Vintage, ...], years: list[int], vintage: int | None, what: str
-) -> Vintage:
+def _pick(vintages: tuple[Vintage, ...], years: list[int], vintage: int | None, what: str) -> Vintage:
     """The named vintage if it covers `years`, else the newest that does; refuse otherwise."""
     span = f"{min(years)}-{max(years)}" if len(set(years)) > 1 else str(years[0])
     known = ", ".join(v.label for v in vintages)
@@ -99,9 +97,7 @@ def county_series(years: Iterable[int], vintage: int | None = None) -> pl.DataFr
     frame = table(chosen.dataset)
     return (
         frame.filter(
-            (pl.col("level") == "county")
-            & (pl.col("reference") == "july1")
-            & pl.col("year").is_in(wanted)
+            (pl.col("level") == "county") & (pl.col("reference") == "july1") & pl.col("year").is_in(wanted)
         )
         .select(
             "fips",
@@ -124,9 +120,7 @@ def state_series(years: Iterable[int], vintage: int | None = None) -> pl.DataFra
     wanted = sorted(set(years))
     chosen = state_vintage(wanted, vintage)
     frame = table(chosen.dataset).filter(
-        (pl.col("level") == "state")
-        & (pl.col("reference") == "july1")
-        & pl.col("year").is_in(wanted)
+        (pl.col("level") == "state") & (pl.col("reference") == "july1") & pl.col("year").is_in(wanted)
     )
     if "state" in frame.columns:
         frame = frame.with_columns(pl.col("state").alias("name"))

@@ -1,0 +1,38 @@
+"""`statevisa data list`: the vendored reference datasets, their vintage, source and size.
+
+Everything shown comes from the provenance files beside the data, so the list cannot drift
+from what is shipped.
+"""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from statevisa.cli.common import stdout
+from statevisa.reference.catalog import datasets
+
+app = typer.Typer(
+    help="Vendored reference data (Census, BLS, us-atlas) with provenance.", no_args_is_help=True
+)
+
+
+@app.command("list")
+def list_datasets() -> None:
+    """Show each vendored dataset: id, vintage, source, rows and the build-time checks."""
+    table = Table(title="Vendored reference data (src/statevisa/reference/data)")
+    for column in ("dataset", "vintage", "source", "rows", "checks"):
+        table.add_column(column, justify="right" if column in ("rows", "checks") else "left")
+    for item in datasets():
+        table.add_row(
+            f"{item.id}\n{item.title}",
+            item.vintage,
+            item.source,
+            f"{item.rows:,}",
+            f"{item.checks_passed}/{item.checks_total}",
+        )
+    stdout.print(table)
+    stdout.print(
+        "Provenance (origin, commit, blob, licence, checks): reference/data/<dataset>.provenance.json",
+        markup=False,
+    )
