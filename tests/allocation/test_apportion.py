@@ -308,3 +308,15 @@ def test_divisor_methods_agree_with_the_oracle_on_a_county_sized_input() -> None
     for method in DIVISORS:
         got = apportion(w(*weights), 3000, method, 0)
         assert got.tolist() == reference(weights, 3000, method, 0)
+
+
+def test_hamilton_minimum_lifts_small_units_and_reshares_the_rest() -> None:
+    assert apportion(w(100, 1, 1), 10, "hamilton", minimum=2).tolist() == [6, 2, 2]
+
+
+@pytest.mark.parametrize("method", DIVISORS)
+def test_fully_tied_counties_go_to_the_earlier_rows(method: Method) -> None:
+    got = apportion(np.full(3143, 1000.0), 50_000, method)
+    extra = 50_000 - 15 * 3143
+    assert got[:extra].tolist() == [16] * extra
+    assert got[extra:].tolist() == [15] * (3143 - extra)

@@ -41,9 +41,7 @@ def house_2020(tmp_path: Path) -> Path:
     return path
 
 
-def test_population_file_reproduces_the_2020_house(
-    cli: CliRunner, house_2020: Path, tmp_path: Path
-) -> None:
+def test_population_file_reproduces_the_2020_house(cli: CliRunner, house_2020: Path, tmp_path: Path) -> None:
     out = tmp_path / "a.csv"
     args = ["--total", "435", "--population", str(house_2020), "--method", "huntington-hill"]
     result = cli("allocate", *args, "--minimum", "1", "--out", str(out))
@@ -57,9 +55,7 @@ def test_population_file_reproduces_the_2020_house(
     assert got["allocation"].sum() == 435
 
 
-def test_rows_come_out_in_fips_order_and_ties_go_to_the_lower_fips(
-    cli: CliRunner, tmp_path: Path
-) -> None:
+def test_rows_come_out_in_fips_order_and_ties_go_to_the_lower_fips(cli: CliRunner, tmp_path: Path) -> None:
     src = write(tmp_path / "p.csv", "fips,population\n48,100\n06,100\n")
     out = tmp_path / "a.csv"
     result = cli("allocate", "--total", "1", "--population", str(src), "--method", "hamilton",
@@ -81,9 +77,7 @@ def test_floor_gives_each_unit_a_fixed_number_first(cli: CliRunner, tmp_path: Pa
     assert got["floor"].to_list() == [5_000] * 3
 
 
-def test_w_visa_figures_from_vendored_2024_state_populations(
-    cli: CliRunner, tmp_path: Path
-) -> None:
+def test_w_visa_figures_from_vendored_2024_state_populations(cli: CliRunner, tmp_path: Path) -> None:
     # w-visa-s1040.md §3.3 [D]: 51 jurisdictions, POPESTIMATE2024, Hamilton.
     out = tmp_path / "a.csv"
     result = cli("allocate", "--total", "500000", "--among", "states", "--year", "2024",
@@ -123,6 +117,16 @@ def test_huntington_hill_over_vendored_counties(cli: CliRunner, tmp_path: Path) 
     assert got["allocation"].sum() == 50_000
     assert (got["allocation"] >= 1).all()  # d(0) = 0: every county gets a first seat
     assert got["fips"].str.len_chars().unique().to_list() == [5]
+
+
+def test_parquet_population_file_works_too(cli: CliRunner, tmp_path: Path) -> None:
+    src = tmp_path / "p.parquet"
+    pl.DataFrame({"fips": ["01", "02", "04"], "population": [5, 5, 3]}).write_parquet(src)
+    out = tmp_path / "a.csv"
+    result = cli("allocate", "--total", "10", "--population", str(src), "--method", "hamilton",
+                 "--out", str(out))  # fmt: skip
+    assert result.code == 0, result.stderr
+    assert read(out)["allocation"].to_list() == [4, 4, 2]
 
 
 def test_without_out_prints_a_table(cli: CliRunner, tmp_path: Path) -> None:
@@ -195,9 +199,7 @@ def test_all_errors_in_a_file_are_reported_at_once(cli: CliRunner, tmp_path: Pat
         (["--year", "2024"], ["--year goes with --among"]),
     ],
 )
-def test_bad_options_exit_2(
-    cli: CliRunner, tmp_path: Path, args: list[str], words: list[str]
-) -> None:
+def test_bad_options_exit_2(cli: CliRunner, tmp_path: Path, args: list[str], words: list[str]) -> None:
     src = write(tmp_path / "p.csv", "fips,population\n01,5\n02,5\n04,3\n")
     base = {"--total": "10", "--population": str(src), "--method": "hamilton"}
     for key, value in zip(args[::2], args[1::2], strict=True):

@@ -38,9 +38,7 @@ from numpy.typing import NDArray
 
 Method = Literal["hamilton", "huntington-hill", "webster", "jefferson", "adams", "equal"]
 METHODS: Final[tuple[Method, ...]] = get_args(Method)
-DIVISOR_METHODS: Final[frozenset[str]] = frozenset(
-    {"huntington-hill", "webster", "jefferson", "adams"}
-)
+DIVISOR_METHODS: Final[frozenset[str]] = frozenset({"huntington-hill", "webster", "jefferson", "adams"})
 
 _TOL: Final = 1e-12  # float priorities are good to ~4e-16; anything closer is re-ranked exactly
 _INT_SAFE: Final = 2**62
@@ -100,17 +98,14 @@ def _validated(weights: Weights, total: int, method: str, minimum: int) -> Weigh
         if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
             raise ValueError(f"{name} must be a whole number >= 0, got {value!r}")
     if not np.isfinite(w).all():
-        raise ValueError(
-            f"weights must be finite; row {int(np.flatnonzero(~np.isfinite(w))[0])} is not"
-        )
+        raise ValueError(f"weights must be finite; row {int(np.flatnonzero(~np.isfinite(w))[0])} is not")
     if (w < 0).any():
         raise ValueError(f"weights must be >= 0; row {int(np.flatnonzero(w < 0)[0])} is negative")
     if not (w > 0).any():
         raise ValueError("all weights are zero: there is nothing to share in proportion")
     if total < w.size * minimum:
         raise ValueError(
-            f"total {total} is less than the minimum {minimum} x {w.size} units"
-            f" = {w.size * minimum}"
+            f"total {total} is less than the minimum {minimum} x {w.size} units = {w.size * minimum}"
         )
     return w
 
@@ -151,9 +146,7 @@ def _hamilton(w: Weights, seats: int) -> Seats:
         den = sum(ints)
         parts = [divmod(x * seats, den) for x in ints]
         alloc = np.array([q for q, _ in parts], dtype=np.int64)
-        order = np.array(
-            sorted(range(w.size), key=lambda i: (-parts[i][1], -ints[i], i)), dtype=np.intp
-        )
+        order = np.array(sorted(range(w.size), key=lambda i: (-parts[i][1], -ints[i], i)), dtype=np.intp)
     alloc[order[: seats - int(alloc.sum())]] += 1
     return alloc.astype(np.int64)
 
@@ -299,18 +292,25 @@ def _settle(w: Weights, alloc: Seats, base: Seats, method: str) -> Seats:
         return alloc
     lo, hi = weakest * (1.0 - _TOL), strongest * (1.0 + _TOL)
     alloc = alloc.copy()
-    keys: list[tuple[tuple[int, Fraction, Fraction, int], int]] = []
-    places = 0
-    for i in np.flatnonzero(pos & ((given & (last <= hi)) | (nxt >= lo))):
-        wi, bottom, top = float(w[i]), int(alloc[i]), int(alloc[i])
-        while bottom > base[i] and _priority(method, w[i : i + 1], np.array([bottom - 1]))[0] <= hi:
-            bottom -= 1
-        while _priority(method, w[i : i + 1], np.array([top]))[0] >= lo:
-            top += 1
-        places += int(alloc[i]) - bottom
-        keys.extend((_exact_key(method, wi, a, int(i)), int(i)) for a in range(bottom, top))
-        alloc[i] = bottom
-    keys.sort()
+    units = np.flatnonzero(pos & ((given & (last <= hi)) | (nxt >= lo)))
+    wu, floor_u = w[units], base[units]
+    bottom, top = alloc[units].copy(), alloc[units].copy()
+    while (down := (bottom > floor_u) & (_priority(method, wu, np.maximum(bottom - 1, 0)) <= hi)).any():
+        bottom[down] -= 1
+    while (up := _priority(method, wu, top) >= lo).any():
+        top[up] += 1
+    places = int((alloc[units] - bottom).sum())
+    alloc[units] = bottom
+    counts = top - bottom
+    rows = np.repeat(units, counts)
+    seats = (
+        np.repeat(bottom, counts)
+        + np.arange(int(counts.sum()))
+        - np.repeat(np.cumsum(counts) - counts, counts)
+    )
+    keys = sorted(
+        (_exact_key(method, float(w[r]), int(a), int(r)), int(r)) for r, a in zip(rows, seats, strict=True)
+    )
     for _, row in keys[:places]:
         alloc[row] += 1
     return alloc
