@@ -5,13 +5,13 @@ a fixed number per unit before the proportional split (S. 1040's W visa: 5,000 p
 state, then 245,000 by population). Methods and their sources:
 
 - ``hamilton``: largest remainder (Hamilton 1792; the House 1850-1900). Stays within
-  quota but suffers the Alabama paradox (Balinski & Young, *Fair Representation*, 2nd
-  ed. 2001, ch. 5).
+  quota but suffers the Alabama paradox (M. Balinski and H. P. Young, *Fair
+  Representation*, 2nd ed., 2001).
 - ``jefferson`` (D'Hondt), ``webster`` (Sainte-Lague), ``adams``,
   ``huntington-hill`` (equal proportions, the House since 1941, 2 U.S.C. § 2a): divisor
   methods. The next seat goes to the unit with the largest priority
   ``weight / d(seats held)`` where d(a) is a + 1, a + 1/2, a and sqrt(a(a + 1))
-  (Balinski & Young, appendix A). They are house-monotone.
+  (Balinski and Young, *Fair Representation*). They are house-monotone.
 - ``equal``: the same share for every unit, whatever its weight (Heartland's
   `equal` alternative and its quarterly split, heartland.md §5.1, §5.2 rule 9).
 
@@ -154,8 +154,9 @@ def _hamilton(w: Weights, seats: int) -> Seats:
 def _hamilton_with_minimum(w: Weights, total: int, minimum: int) -> Seats:
     """Hamilton with a minimum: units whose quota is below it get it; the rest is re-shared.
 
-    Repeats until no remaining quota is below the minimum (Balinski & Young, ch. 5,
-    Hamilton's method "with minimum requirements"); with ``minimum=0`` it is plain Hamilton.
+    Repeats until no remaining quota is below the minimum, so that no unit is lifted
+    above what it needs (statevisa's rule: no statute fixes how Hamilton meets a
+    minimum); with ``minimum=0`` it is plain Hamilton.
     """
     fixed = np.zeros(w.size, dtype=bool)
     while True:
