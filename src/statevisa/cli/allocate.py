@@ -59,17 +59,13 @@ def allocate(
         str | None,
         typer.Option("--among", help="Use vendored Census populations: states|counties."),
     ] = None,
-    year: Annotated[
-        int | None, typer.Option("--year", help="July 1 estimate year (--among).")
-    ] = None,
+    year: Annotated[int | None, typer.Option("--year", help="July 1 estimate year (--among).")] = None,
     method: Annotated[str | None, typer.Option("--method", help=" | ".join(METHODS))] = None,
     minimum: Annotated[int, typer.Option("--minimum", help="At least K per unit (0: none).")] = 0,
     floor: Annotated[
         int, typer.Option("--floor", help="Fixed F per unit before the proportional split.")
     ] = 0,
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Write fips,allocation,... here.")
-    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write fips,allocation,... here.")] = None,
 ) -> None:
     """Apportion a total among states or counties by population (Hamilton, Huntington-Hill, ...)."""
     request = _request(total, population, among, year, method, minimum, floor)
@@ -148,8 +144,7 @@ def _read_population(path: Path) -> pl.DataFrame:
             )
         elif code in first_seen:
             errors.append(
-                f"{where}, column 'fips': duplicate '{code}' "
-                f"(first at {row_label(first_seen[code])})"
+                f"{where}, column 'fips': duplicate '{code}' (first at {row_label(first_seen[code])})"
             )
         else:
             first_seen[code] = i
