@@ -12,11 +12,14 @@ from __future__ import annotations
 import heapq
 import math
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
+import polars as pl
 from numpy.typing import NDArray
 
 from statevisa.allocation.apportion import apportion
@@ -74,9 +77,7 @@ def huntington_hill() -> None:
     warm = statistics.median(
         _timed(lambda: apportion(weights, total, "huntington-hill"))[0] for _ in range(20)
     )
-    base_warm = statistics.median(
-        _timed(lambda: heapq_huntington_hill(weights, total))[0] for _ in range(5)
-    )
+    base_warm = statistics.median(_timed(lambda: heapq_huntington_hill(weights, total))[0] for _ in range(5))
     verdict = "ok" if cold <= HH_TARGET_S else "OVER TARGET"
     print(f"huntington-hill: {weights.size:,} units ({label}), {total:,} seats, results identical")
     print(f"  apportion   cold {cold * 1e3:7.2f} ms  warm {warm * 1e3:7.2f} ms  "
@@ -86,8 +87,117 @@ def huntington_hill() -> None:
     print(f"  ratio       cold {base_cold / cold:7.1f}x     warm {base_warm / warm:7.1f}x")
 
 
+HEARTLAND_TARGET_S = 0.5  # issue 4 §6
+
+
+def python_heartland(
+    growth: list[tuple[str, int, int]],
+    prime: dict[str, tuple[int, int]],
+    ratio: float,
+) -> dict[str, bool]:
+    """The baseline: heartland.md §5.2 rules 2-4 and 6 (`any`) as a plain per-county loop."""
+    national = sum(end for _, _, end in growth) / sum(start for _, start, _ in growth) - 1.0
+    eligible = {}
+    for fips, start, end in growth:
+        tests = [end / start - 1.0 < ratio * national]
+        if fips in prime:
+            tests.append(prime[fips][1] < prime[fips][0])
+        eligible[fips] = any(tests)
+    return eligible
+
+
+def heartland() -> None:
+    """Heartland eligibility for all 3,143 listing counties with the default parameters.
+
+    Cold = the first call in this process, including reading the vendored Parquet files;
+    core = `evaluate` alone on frames already cut to the window; the baseline loop gets the
+    same inputs as Python tuples (its conversion is not counted).
+    """
+    from statevisa.allocation import heartland_inputs as inputs
+    from statevisa.allocation.heartland import default_parameters, evaluate
+
+    params = default_parameters()
+    start = time.perf_counter()
+    result, windows = inputs.listing(params)
+    cold = time.perf_counter() - start
+    growth = inputs.growth_frame(windows)
+    prime = inputs.prime_frame(windows)
+    universe = growth.select("fips", "name", "state", growth["pop_end"].alias("population"))
+
+    def core() -> None:
+        evaluate(universe, growth, prime, params)
+
+    def timed(run: Callable[[], object]) -> float:
+        began = time.perf_counter()
+        run()
+        return time.perf_counter() - began
+
+    core_warm = statistics.median(timed(core) for _ in range(20))
+    rows = list(growth.select("fips", "pop_start", "pop_end").iter_rows())
+    primes = {f: (a, b) for f, a, b in prime.iter_rows()}
+    ours = dict(result.frame.select("fips", "eligible").iter_rows())
+    theirs = python_heartland(rows, primes, params.growth_ratio)
+    if ours != theirs:
+        differ = sum(ours[f] != theirs[f] for f in ours)
+        raise SystemExit(f"heartland: vectorised and loop results differ in {differ} counties")
+    loop_warm = statistics.median(
+        timed(lambda: python_heartland(rows, primes, params.growth_ratio)) for _ in range(20)
+    )
+
+    def loop_from_frames() -> None:  # what a per-county loop costs when it starts from frames
+        python_heartland(
+            list(growth.select("fips", "pop_start", "pop_end").iter_rows()),
+            {f: (a, b) for f, a, b in prime.iter_rows()},
+            params.growth_ratio,
+        )
+
+    loop_frames = statistics.median(timed(loop_from_frames) for _ in range(20))
+    big_growth, big_prime = _replicated(growth, prime, 100)
+    big_universe = big_growth.select("fips", "name", "state", big_growth["pop_end"].alias("population"))
+    big_core = statistics.median(
+        timed(lambda: evaluate(big_universe, big_growth, big_prime, params)) for _ in range(5)
+    )
+    big_rows = list(big_growth.select("fips", "pop_start", "pop_end").iter_rows())
+    big_primes = {f: (a, b) for f, a, b in big_prime.iter_rows()}
+    big_loop = statistics.median(
+        timed(lambda: python_heartland(big_rows, big_primes, params.growth_ratio)) for _ in range(5)
+    )
+    verdict = "ok" if cold <= HEARTLAND_TARGET_S else "OVER TARGET"
+    print(f"heartland: {len(ours):,} counties ({windows.growth_label}), "
+          f"{sum(ours.values()):,} eligible, results identical")  # fmt: skip
+    print(f"  listing cold (incl. Parquet reads) {cold * 1e3:7.2f} ms  "
+          f"(target <= {HEARTLAND_TARGET_S * 1e3:.0f} ms: {verdict})")  # fmt: skip
+    print(f"  evaluate warm (median of 20)      {core_warm * 1e3:7.2f} ms")
+    print(f"  python loop warm (median of 20)   {loop_warm * 1e3:7.2f} ms")
+    print(f"  python loop from frames (median)  {loop_frames * 1e3:7.2f} ms")
+    print(f"  ratio loop / evaluate             {loop_warm / core_warm:7.1f}x "
+          f"(from frames {loop_frames / core_warm:.1f}x)")  # fmt: skip
+    print(f"  x100 counties ({big_growth.height:,}): evaluate {big_core * 1e3:.1f} ms, "
+          f"loop {big_loop * 1e3:.1f} ms, ratio {big_loop / big_core:.1f}x")  # fmt: skip
+    began = time.perf_counter()
+    subprocess.run(
+        [str(Path(sys.executable).with_name("statevisa")), "heartland", "counties"],
+        check=True,
+        capture_output=True,
+    )
+    print(f"  whole CLI process (statevisa heartland counties, incl. imports): "
+          f"{(time.perf_counter() - began) * 1e3:.0f} ms")  # fmt: skip
+
+
+def _replicated(growth: pl.DataFrame, prime: pl.DataFrame, times: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """`times` copies of the counties under new 7-character ids: a scenario-sweep-sized input."""
+
+    def copies(frame: pl.DataFrame) -> pl.DataFrame:
+        return pl.concat(
+            frame.with_columns((pl.lit(f"{k:02d}") + pl.col("fips")).alias("fips")) for k in range(times)
+        )
+
+    return copies(growth), copies(prime)
+
+
 SECTIONS: dict[str, Callable[[], None]] = {
     "huntington-hill": huntington_hill,
+    "heartland": heartland,
 }
 
 
