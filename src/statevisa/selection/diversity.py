@@ -1,0 +1,167 @@
+"""Diversity Visa (program `diversity-visa`): eligibility thresholds, regional shares,
+per-region random ranks, rank cut-offs and the per-country ceiling.
+
+Sources and their tags are in shared/specs/programs/dv-lottery.md; statute
+INA 203(c), 8 U.S.C. 1153(c), read through mirrors
+(http://greencard-us.org/law.htm) for subparagraphs (A)-(C) only. What the spec
+marks unconfirmed stays behind explicit arguments: the regional split of steps
+5-8 needs ``provisional=True``, and the base of the 7% ceiling (55,000 or the
+numbers actually available) is always the caller's choice and is reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+import polars as pl
+from numpy.typing import NDArray
+
+from statevisa.selection.lottery import entry_tags, order_by_key, race_keys
+
+HIGH_ADMISSION_STATE_THRESHOLD = 50_000
+"""A state with MORE than this many admissions over 5 years is high-admission [M] 203(c)(1)(B)(ii)."""
+HIGH_ADMISSION_REGION_SHARE = Fraction(1, 6)
+"""A region with MORE than this share of the world's admissions is high-admission [M] 203(c)(1)(B)(i)."""
+PER_COUNTRY_RATE = Fraction(7, 100)
+"""No country may receive more than 7% of the year's numbers [S]; the base is OPEN."""
+
+
+def high_admission_states(admissions: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """States whose natives are ineligible: more than 50,000 admissions (exactly 50,000 is not)."""
+    result: NDArray[np.bool_] = admissions > HIGH_ADMISSION_STATE_THRESHOLD
+    return result
+
+
+def high_admission_regions(region_admissions: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """Regions with more than 1/6 of the world total, compared exactly in integers."""
+    world = int(region_admissions.sum())
+    share = HIGH_ADMISSION_REGION_SHARE
+    result: NDArray[np.bool_] = region_admissions * share.denominator > world * share.numerator
+    return result
+
+
+def regional_shares(
+    populations: NDArray[np.int64],
+    high_admission: NDArray[np.bool_],
+    high_region_percent: Fraction,
+    numbers: int,
+    *,
+    provisional: bool = False,
+) -> list[Fraction]:
+    """Numbers per region, as exact fractions (steps 5-7 of spec section 2, unconfirmed).
+
+    The low-admission regions share `high_region_percent` % of `numbers` by
+    population, the high-admission regions the rest. The spec paraphrases these
+    steps from memory [U] until 203(c)(1)(D)-(E) is read, so the call refuses to
+    run unless `provisional` is set; rounding to whole visas is left to the
+    caller, because the statute's rounding is not known either.
+    """
+    if not provisional:
+        raise ValueError(
+            "regional shares follow unconfirmed steps (INA 203(c)(1)(D)-(E) not read); "
+            "pass provisional=True to use the spec's provisional reading"
+        )
+    populations = populations.astype(np.int64)
+    shares: list[Fraction] = []
+    low_total = int(populations[~high_admission].sum())
+    high_total = int(populations[high_admission].sum())
+    low_pool = Fraction(numbers) * high_region_percent / 100
+    high_pool = Fraction(numbers) - low_pool
+    for population, high in zip(populations.tolist(), high_admission.tolist(), strict=True):
+        pool, total = (high_pool, high_total) if high else (low_pool, low_total)
+        shares.append(pool * population / total if total else Fraction(0))
+    return shares
+
+
+@dataclass(frozen=True)
+class CountryCeiling:
+    """The per-country ceiling with the base it was computed from, so reports can show it."""
+
+    base: int
+    rate: Fraction
+    value: int
+
+    def describe(self) -> str:
+        """Say which base was used, e.g. "7% of 55,000 = 3,850"."""
+        return f"{float(self.rate * 100):g}% of {self.base:,} = {self.value:,}"
+
+
+def per_country_ceiling(base: int, rate: Fraction = PER_COUNTRY_RATE) -> CountryCeiling:
+    """The 7% ceiling of `base` numbers, rounded down (a country never exceeds 7%)."""
+    return CountryCeiling(base=base, rate=rate, value=int(rate * base))
+
+
+def regional_ranks(
+    entry_ids: pl.Series, region: pl.Series, region_seeds: Mapping[str, bytes]
+) -> NDArray[np.int64]:
+    """Each entry's rank number (case number) within its region, from 1.
+
+    Each region draws a random permutation with its own committed seed (spec
+    section 3 step 2 and test 9), so replaying one region never touches another.
+    """
+    ranks = np.zeros(len(entry_ids), dtype=np.int64)
+    codes = region.cast(pl.String)
+    missing = set(codes.unique().to_list()) - set(region_seeds)
+    if missing:
+        raise ValueError(f"no seed for region(s): {', '.join(sorted(missing))}")
+    for name, seed in region_seeds.items():
+        rows = np.flatnonzero((codes == name).to_numpy())
+        ids = entry_ids.gather(rows)
+        tags = entry_tags(seed, ids)
+        order = order_by_key(race_keys(tags, None), tags, ids, len(rows))
+        ranks[rows[order]] = np.arange(1, len(rows) + 1, dtype=np.int64)
+    return ranks
+
+
+def may_proceed(
+    ranks: NDArray[np.int64],
+    region: pl.Series,
+    country: pl.Series,
+    region_cutoffs: Mapping[str, int],
+    country_cutoffs: Mapping[str, int],
+) -> NDArray[np.bool_]:
+    """Whether each selectee's rank is below the month's cut-off (the country's if it has one).
+
+    A rank equal to the cut-off may not proceed ("below", spec section 3 step 4).
+    """
+    regional = region.cast(pl.String).replace_strict(region_cutoffs, return_dtype=pl.Int64)
+    by_country = country.cast(pl.String).replace_strict(country_cutoffs, default=None, return_dtype=pl.Int64)
+    cutoff = by_country.fill_null(regional).to_numpy()
+    result: NDArray[np.bool_] = ranks < cutoff
+    return result
+
+
+def within_limits(
+    issue_order: NDArray[np.int64],
+    region: pl.Series,
+    country: pl.Series,
+    country_ceiling: CountryCeiling,
+    region_allocation: Mapping[str, int],
+) -> NDArray[np.bool_]:
+    """Which selectees can receive a number, taking them in `issue_order` (smaller first).
+
+    A selectee is refused once their country has reached the ceiling or their
+    region its allocation (spec section 3 step 5). Counting per country first
+    and then per region among those left is the same as one pass in order,
+    because a country lies in one region and an exhausted region refuses
+    everyone after it anyway.
+    """
+    frame = pl.DataFrame(
+        {"order": issue_order, "region": region.cast(pl.String), "country": country.cast(pl.String)}
+    ).with_row_index("row")
+    ordered = frame.sort("order").with_columns(
+        (pl.col("row").cum_count().over("country") <= country_ceiling.value).alias("country_ok")
+    )
+    allocation = pl.col("region").replace_strict(region_allocation, return_dtype=pl.Int64)
+    ordered = ordered.with_columns(
+        (
+            pl.col("country_ok")
+            & (pl.col("country_ok").cast(pl.Int64).cum_sum().over("region") <= allocation)
+        ).alias("ok")
+    )
+    result = np.zeros(frame.height, dtype=np.bool_)
+    result[ordered["row"].to_numpy()] = ordered["ok"].to_numpy()
+    return result

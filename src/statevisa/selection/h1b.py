@@ -1,0 +1,147 @@
+"""H-1B cap selection (program `h1b`): wage-weighted, beneficiary-centric, two caps in order.
+
+Rules and their sources are in shared/specs/programs/h1b-lottery.md; the ones
+encoded here:
+
+- Unit: from the FY2025 season (registrations from 2024-03-04) each unique
+  beneficiary, keyed on passport or travel document, is one entry however many
+  registrations name them (89 FR 7456, 2024-02-02, FR Doc 2024-01770). Before,
+  each registration was an entry.
+- Weights: from 2026-02-27 (FY2027 season) a beneficiary at OEWS wage level
+  IV, III, II, I holds 4, 3, 2, 1 entries; a beneficiary's level is the lowest
+  across their registrations (90 FR 60864, 2025-12-29, FR Doc 2025-23853,
+  https://www.govinfo.gov/content/pkg/FR-2025-12-29/html/2025-23853.htm).
+- Order: from 2019-04-01 (FY2020 season) the regular cap is drawn first over all
+  entries, advanced-degree holders included, then the advanced-degree cap over
+  the advanced-degree holders not yet selected (84 FR 888, 2019-01-31, as
+  reported: the spec tags it [S]); before, the advanced-degree round came first.
+
+"Draw entries uniformly, skip beneficiaries already selected" is successive
+weighted sampling without replacement, which is what `lottery` computes: one
+race key per beneficiary. The second round continues the same race among the
+remaining eligible beneficiaries; by the memorylessness of exponential keys this
+is a fresh weighted draw among them, and anyone can replay both rounds from
+the one published seed. Targets (how many to select above each cap) are OPEN in
+the spec (USCIS's oversampling method), so they are always explicit arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+import numpy as np
+import polars as pl
+
+from statevisa.selection.lottery import entry_tags, order_by_key, race_keys
+
+Order = Literal["regular_first", "advanced_first"]
+Unit = Literal["registration", "unique_beneficiary"]
+
+WEIGHTS_FROM = date(2026, 2, 27)
+UNIQUE_BENEFICIARY_FROM = date(2024, 3, 4)
+REGULAR_FIRST_FROM = date(2019, 4, 1)
+FY2027_WEIGHTS: Mapping[int, int] = {4: 4, 3: 3, 2: 2, 1: 1}
+UNWEIGHTED: Mapping[int, int] = {4: 1, 3: 1, 2: 1, 1: 1}
+
+
+@dataclass(frozen=True)
+class H1BRules:
+    """The selection rules of one registration season (see the module docstring for sources)."""
+
+    weights: Mapping[int, int]
+    order: Order
+    unit: Unit
+    strict_ranking: bool = False
+    """Rank by wage level, highest first, random within a level: the 2021 rule that
+    never took effect, kept for comparison scenarios only (spec rule 11)."""
+
+
+def rules_for_season(registration_opens: date) -> H1BRules:
+    """The rules in force for a season whose registration window opens on that date."""
+    return H1BRules(
+        weights=FY2027_WEIGHTS if registration_opens >= WEIGHTS_FROM else UNWEIGHTED,
+        order="regular_first" if registration_opens >= REGULAR_FIRST_FROM else "advanced_first",
+        unit="unique_beneficiary" if registration_opens >= UNIQUE_BENEFICIARY_FROM else "registration",
+    )
+
+
+def entries(registrations: pl.DataFrame, rules: H1BRules) -> pl.DataFrame:
+    """One row per lottery entry: ``entry_id, wage_level, advanced_degree, registrations``.
+
+    `registrations` has ``registration_id, beneficiary_id, wage_level`` (1-4,
+    the lowest level across the registration's worksites, as registered) and
+    ``advanced_degree`` (bool). Per beneficiary the level is the lowest across
+    their registrations; a beneficiary whose registrations disagree on the
+    advanced degree is refused, since the person either holds it or not.
+    """
+    levels = registrations["wage_level"]
+    if not levels.is_in(list(rules.weights)).all():
+        raise ValueError(f"wage levels must be among {sorted(rules.weights)}")
+    if rules.unit == "registration":
+        return registrations.select(
+            pl.col("registration_id").alias("entry_id"),
+            "wage_level",
+            "advanced_degree",
+            pl.concat_list("registration_id").alias("registrations"),
+        )
+    grouped = registrations.group_by("beneficiary_id", maintain_order=True).agg(
+        pl.col("wage_level").min(),
+        pl.col("advanced_degree").n_unique().alias("_claims"),
+        pl.col("advanced_degree").first(),
+        pl.col("registration_id").alias("registrations"),
+    )
+    conflicting = grouped.filter(pl.col("_claims") > 1)["beneficiary_id"]
+    if len(conflicting):
+        raise ValueError(f"beneficiary {conflicting[0]!r}: registrations disagree on the advanced degree")
+    return grouped.drop("_claims").rename({"beneficiary_id": "entry_id"})
+
+
+def select(
+    pool: pl.DataFrame,
+    seed: bytes,
+    *,
+    target_regular: int,
+    target_advanced: int,
+    rules: H1BRules,
+) -> pl.DataFrame:
+    """Selected entries of `pool` (from `entries`): ``entry_id, round, order``, in draw order.
+
+    ``round`` is ``regular`` or ``advanced``; ``order`` counts from 1 within the
+    round. A round with fewer eligible entries than its target selects them all.
+    """
+    ids = pool["entry_id"]
+    tags = entry_tags(seed, ids)
+    levels = pool["wage_level"].to_numpy()
+    if rules.strict_ranking:
+        # E < 37 for every entry, so 64 per level puts every higher level first.
+        keys = race_keys(tags, None) + (max(rules.weights) - levels) * 64.0
+    else:
+        table = np.zeros(max(rules.weights) + 1, dtype=np.float64)
+        for level, weight in rules.weights.items():
+            table[level] = weight
+        keys = race_keys(tags, table[levels])
+    advanced = pool["advanced_degree"].to_numpy().astype(np.bool_)
+    remaining = np.ones(pool.height, dtype=np.bool_)
+    rounds = (
+        [("regular", target_regular, None), ("advanced", target_advanced, advanced)]
+        if rules.order == "regular_first"
+        else [("advanced", target_advanced, advanced), ("regular", target_regular, None)]
+    )
+    parts = []
+    for name, target, restrict in rounds:
+        eligible = remaining if restrict is None else remaining & restrict
+        chosen = order_by_key(keys, tags, ids, target, eligible=eligible)
+        remaining[chosen] = False
+        parts.append(
+            pl.DataFrame(
+                {
+                    "entry_id": ids.gather(chosen),
+                    "round": [name] * len(chosen),
+                    "order": np.arange(1, len(chosen) + 1, dtype=np.int64),
+                }
+            )
+        )
+    return pl.concat(parts)
