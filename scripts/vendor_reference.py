@@ -91,10 +91,7 @@ def pep_counties(ds: Dataset, rel: str, years: range, extra: dict[str, str]) -> 
         .then(pl.col("state_fips"))
         .otherwise(pl.col("state_fips") + pl.col("county"))
         .alias("fips"),
-        pl.when(pl.col("sumlev") == "040")
-        .then(pl.lit("state"))
-        .otherwise(pl.lit("county"))
-        .alias("level"),
+        pl.when(pl.col("sumlev") == "040").then(pl.lit("state")).otherwise(pl.lit("county")).alias("level"),
         "state_fips",
         pl.col("CTYNAME").alias("name"),
         pl.col("STNAME").alias("state"),
@@ -177,9 +174,7 @@ def build_pep_v2020() -> tuple[Dataset, pl.DataFrame]:
     )
     counties = frame.filter((pl.col("level") == "county") & (pl.col("reference") == "july1"))
     ds.check("county rows", counties["fips"].n_unique(), 3143)
-    ds.check(
-        "state rows (50 + DC)", frame.filter(pl.col("level") == "state")["fips"].n_unique(), 51
-    )
+    ds.check("state rows (50 + DC)", frame.filter(pl.col("level") == "state")["fips"].n_unique(), 51)
     ds.check(
         "states whose county sum differs from the state row, 2020",
         county_sums_match(frame, 2020),
@@ -310,20 +305,14 @@ def build_state_v2024() -> tuple[Dataset, pl.DataFrame]:
         .select("fips", "level", "name", "year", "reference", "population")
         .sort("fips", "year", "reference")
     )
-    ds.check(
-        "state rows (50 + DC)", frame.filter(pl.col("level") == "state")["fips"].n_unique(), 51
-    )
-    ds.check(
-        "US 2024", value(frame, "population", fips="00", year=2024, reference="july1"), 340110988
-    )
+    ds.check("state rows (50 + DC)", frame.filter(pl.col("level") == "state")["fips"].n_unique(), 51)
+    ds.check("US 2024", value(frame, "population", fips="00", year=2024, reference="july1"), 340110988)
     ds.check(
         "California 2024",
         value(frame, "population", fips="06", year=2024, reference="july1"),
         39431263,
     )
-    ds.check(
-        "Texas 2024", value(frame, "population", fips="48", year=2024, reference="july1"), 31290831
-    )
+    ds.check("Texas 2024", value(frame, "population", fips="48", year=2024, reference="july1"), 31290831)
     return ds, frame
 
 
@@ -353,8 +342,7 @@ def build_county_v2024(states: pl.DataFrame) -> tuple[Dataset, pl.DataFrame]:
         "Kept years 2021-2024 of the third-party long panel, which equal Census V2024 exactly "
         "(checked per state against NST-EST2024); no July 2020 county value exists in V2024 here.",
         [
-            "The original co-est2024-alldata.csv was not found; this panel is the only "
-            "V2024 county source.",
+            "The original co-est2024-alldata.csv was not found; this panel is the only V2024 county source.",
             "Connecticut appears as its 9 planning regions.",
         ],
     )
@@ -434,19 +422,14 @@ def build_prime_age_county(v2023: pl.DataFrame) -> tuple[Dataset, pl.DataFrame]:
             "Connecticut appears as its 9 planning regions.",
         ],
     )
-    raw = pl.read_csv(
-        SHARED / "population/cc-est2023-syasex_prime-age-25-54_county.csv", infer_schema=False
-    )
+    raw = pl.read_csv(SHARED / "population/cc-est2023-syasex_prime-age-25-54_county.csv", infer_schema=False)
     year_code = pl.col("YEAR").cast(pl.Int16)
     frame = raw.select(
         pl.col("FIPS").alias("fips"),
         pl.col("STATE").alias("state_fips"),
         pl.col("CTYNAME").alias("name"),
         pl.col("STNAME").alias("state"),
-        pl.when(year_code == 1)
-        .then(pl.lit(2020, pl.Int16))
-        .otherwise(year_code + 2018)
-        .alias("year"),
+        pl.when(year_code == 1).then(pl.lit(2020, pl.Int16)).otherwise(year_code + 2018).alias("year"),
         pl.when(year_code == 1).then(pl.lit("base")).otherwise(pl.lit("july1")).alias("reference"),
         pl.col("TOT_POP").cast(pl.Int64).alias("population"),
         pl.col("AGE2554_TOT").cast(pl.Int64).alias("age_25_54"),
@@ -477,9 +460,7 @@ def build_prime_age_county(v2023: pl.DataFrame) -> tuple[Dataset, pl.DataFrame]:
         value(frame, "age_25_54", fips="06037", year=2023, reference="july1"),
         4138281,
     )
-    july = frame.filter(pl.col("reference") == "july1").pivot(
-        "year", index="fips", values="age_25_54"
-    )
+    july = frame.filter(pl.col("reference") == "july1").pivot("year", index="fips", values="age_25_54")
     ds.check(
         "counties losing 25-54 population July 2020 -> July 2023",
         int((july["2023"] < july["2020"]).sum()),
@@ -504,8 +485,7 @@ def build_prime_age_state() -> tuple[Dataset, pl.DataFrame]:
                 original="https://www2.census.gov/programs-surveys/popest/datasets/2020-2023/state/asrh/sc-est2023-agesex-civ.csv",
             )
         ],
-        PUBLIC_DOMAIN
-        + "; the upstream repository's CC BY-NC-SA 4.0 covers its own work, not Census numbers",
+        PUBLIC_DOMAIN + "; the upstream repository's CC BY-NC-SA 4.0 covers its own work, not Census numbers",
         "SEX=0 (both sexes) rows; civilian total = sum over AGE 0-85 (the AGE=999 all-ages row is "
         "dropped before summing and used as a check); age_25_54 = sum over AGE 25-54; long format.",
         ["Civilian population only; state level only: it cannot decide a county test."],
@@ -524,19 +504,14 @@ def build_prime_age_state() -> tuple[Dataset, pl.DataFrame]:
             ages.group_by("STATE", "NAME")
             .agg(
                 pl.col("v").sum().alias("civilian_population"),
-                pl.col("v")
-                .filter(pl.col("AGE").is_between(25, 54))
-                .sum()
-                .alias("civilian_age_25_54"),
+                pl.col("v").filter(pl.col("AGE").is_between(25, 54)).sum().alias("civilian_age_25_54"),
             )
             .join(
                 values.filter(pl.col("AGE") == 999).select("STATE", pl.col("v").alias("all_ages")),
                 on="STATE",
             )
         )
-        parts.append(
-            part.with_columns(pl.lit(year, pl.Int16).alias("year"), pl.lit(ref).alias("reference"))
-        )
+        parts.append(part.with_columns(pl.lit(year, pl.Int16).alias("year"), pl.lit(ref).alias("reference")))
     both = pl.concat(parts)
     ds.check(
         "state-dates whose age sum differs from the AGE=999 row",
@@ -633,7 +608,7 @@ def build_codes() -> list[tuple[Dataset, pl.DataFrame]]:
 
 
 def build_laus() -> tuple[Dataset, pl.DataFrame]:
-    import openpyxl
+    import openpyxl  # type: ignore[import-untyped]  # vendor extra, ships no type hints
 
     ds = Dataset(
         "laus_county_2024",
@@ -660,11 +635,7 @@ def build_laus() -> tuple[Dataset, pl.DataFrame]:
         ],
     )
     sheet = openpyxl.load_workbook(SHARED / "labor/laucnty24.xlsx", read_only=True)["laucnty24"]
-    rows = [
-        r
-        for r in sheet.iter_rows(min_row=3, values_only=True)
-        if r[0] and str(r[0]).startswith("CN")
-    ]
+    rows = [r for r in sheet.iter_rows(min_row=3, values_only=True) if r[0] and str(r[0]).startswith("CN")]
     frame = pl.DataFrame(
         {
             "fips": [str(r[1]) + str(r[2]) for r in rows],
@@ -689,7 +660,7 @@ def build_laus() -> tuple[Dataset, pl.DataFrame]:
 
 
 def build_saipe() -> tuple[Dataset, pl.DataFrame]:
-    import xlrd
+    import xlrd  # type: ignore[import-untyped]  # vendor extra, ships no type hints
 
     ds = Dataset(
         "saipe_county_2021",
@@ -739,9 +710,9 @@ def build_saipe() -> tuple[Dataset, pl.DataFrame]:
             "mhi_ci90_upper": [num(r[24]) for r in rows],
         }
     ).with_columns(
-        pl.col(
-            "poverty_all_ages", "median_household_income", "mhi_ci90_lower", "mhi_ci90_upper"
-        ).cast(pl.Int64)
+        pl.col("poverty_all_ages", "median_household_income", "mhi_ci90_lower", "mhi_ci90_upper").cast(
+            pl.Int64
+        )
     )
     counties = frame.filter(pl.col("level") == "county")
     ds.check("rows (US + 51 + 3,143 counties)", frame.height, 3195)
@@ -758,9 +729,9 @@ def build_saipe() -> tuple[Dataset, pl.DataFrame]:
     ds.check(
         "county MHI min / median / max",
         [
-            int(counties["median_household_income"].min() or 0),
-            int(counties["median_household_income"].median() or 0),
-            int(counties["median_household_income"].max() or 0),
+            int(str(counties["median_household_income"].min() or 0).split(".")[0]),
+            int(str(counties["median_household_income"].median() or 0).split(".")[0]),
+            int(str(counties["median_household_income"].max() or 0).split(".")[0]),
         ],
         [25653, 56634, 153716],
     )
@@ -862,13 +833,9 @@ def build_geo(v2023: pl.DataFrame) -> list[tuple[Dataset, bytes]]:
                     original="Census cartographic boundary files, 2023 (GENZ2023)",
                 )
             ],
-            "ISC (us-atlas; see us_atlas_2023_LICENSE.txt); "
-            "the boundaries are Census, public domain",
+            "ISC (us-atlas; see us_atlas_2023_LICENSE.txt); the boundaries are Census, public domain",
             "Byte-identical JSON, gzip-compressed (mtime 0).",
-            [
-                "counties-albers-10m is pre-projected (d3.geoAlbersUsa, 975x610): "
-                "use an identity projection."
-            ],
+            ["counties-albers-10m is pre-projected (d3.geoAlbersUsa, 975x610): use an identity projection."],
         )
         raw = (SHARED / rel).read_bytes()
         topo = json.loads(raw)
@@ -889,9 +856,7 @@ def build_geo(v2023: pl.DataFrame) -> list[tuple[Dataset, bytes]]:
 def write(ds: Dataset, payload: pl.DataFrame | bytes) -> None:
     if isinstance(payload, pl.DataFrame):
         name = f"{ds.id}.parquet"
-        payload.write_parquet(
-            OUT / name, compression="zstd", compression_level=19, statistics=False
-        )
+        payload.write_parquet(OUT / name, compression="zstd", compression_level=19, statistics=False)
         rows, columns = payload.height, {c: str(t) for c, t in payload.schema.items()}
     else:
         name = f"{ds.id}.json.gz"
@@ -913,9 +878,7 @@ def write(ds: Dataset, payload: pl.DataFrame | bytes) -> None:
         "sha256": sha256(OUT / name),
         "built_by": "scripts/vendor_reference.py",
     }
-    (OUT / f"{ds.id}.provenance.json").write_text(
-        json.dumps(record, indent=2, ensure_ascii=False) + "\n"
-    )
+    (OUT / f"{ds.id}.provenance.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n")
 
 
 def main() -> int:
@@ -954,9 +917,7 @@ def main() -> int:
             old.unlink()
     for ds, payload in builds:
         write(ds, payload)
-    (OUT / "us_atlas_2023_LICENSE.txt").write_bytes(
-        (SHARED / "geo/us-atlas-2023-4.0.0/LICENSE").read_bytes()
-    )
+    (OUT / "us_atlas_2023_LICENSE.txt").write_bytes((SHARED / "geo/us-atlas-2023-4.0.0/LICENSE").read_bytes())
     total = sum(p.stat().st_size for p in OUT.iterdir())
     print(f"wrote {len(builds)} datasets to {OUT.relative_to(ROOT)} ({total / 1e6:.2f} MB)")
     for ds, _ in builds:

@@ -10,9 +10,7 @@ from tests.conftest import CliRunner
 from statevisa.allocation.heartland import LISTING_COLUMNS
 
 
-def test_counties_2017_window_writes_3143_rows_in_the_spec_order(
-    cli: CliRunner, tmp_path: Path
-) -> None:
+def test_counties_2017_window_writes_3143_rows_in_the_spec_order(cli: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "h.csv"
     result = cli("heartland", "counties", "--year", "2017", "--window", "7", "--out", str(out))
     assert result.code == 0, result.stderr
@@ -42,11 +40,14 @@ def test_mixed_window_exits_2_and_writes_nothing(cli: CliRunner, tmp_path: Path)
     assert not out.exists()
 
 
-def participants_file(tmp_path: Path, *fips: str) -> Path:
-    """A participants table. Parquet, because tables.read_table's CSV branch passes a keyword
-    polars 2 removed (reported to the owner of tables.py); the command reads both formats."""
-    path = tmp_path / "p.parquet"
-    pl.DataFrame({"fips": list(fips)}, schema={"fips": pl.String}).write_parquet(path)
+def participants_file(tmp_path: Path, *fips: str, suffix: str = ".csv") -> Path:
+    """A participants table as a person would write it (CSV), or as Parquet."""
+    path = tmp_path / f"p{suffix}"
+    frame = pl.DataFrame({"fips": list(fips)}, schema={"fips": pl.String})
+    if suffix == ".csv":
+        frame.write_csv(path)
+    else:
+        frame.write_parquet(path)
     return path
 
 
@@ -75,9 +76,7 @@ def test_allocate_splits_the_cap_and_labels_the_output(cli: CliRunner, tmp_path:
     assert "default encoding, not bill text" in result.stderr
 
 
-def test_allocate_refuses_ineligible_counties_naming_the_test(
-    cli: CliRunner, tmp_path: Path
-) -> None:
+def test_allocate_refuses_ineligible_counties_naming_the_test(cli: CliRunner, tmp_path: Path) -> None:
     participants = participants_file(tmp_path, "54047", "48201", "09003")
     out = tmp_path / "a.csv"
     result = cli("heartland", "allocate", "--participants", str(participants), "--out", str(out))
@@ -90,7 +89,7 @@ def test_allocate_refuses_ineligible_counties_naming_the_test(
 
 
 def test_allocate_rejects_an_unknown_method(cli: CliRunner, tmp_path: Path) -> None:
-    participants = participants_file(tmp_path, "54047")
+    participants = participants_file(tmp_path, "54047", suffix=".parquet")
     result = cli("heartland", "allocate", "--participants", str(participants), "--method", "x")
     assert result.code == 2
     assert "--method 'x' is unknown" in result.stderr

@@ -158,16 +158,12 @@ def evaluate(
             f"= {threshold:+.4%} is applied literally, so a ratio below 1 makes test (a) less "
             "strict, not more"
         )
-    frame = universe.join(
-        growth.select("fips", "pop_start", "pop_end"), on="fips", how="left"
-    ).join(prime.select("fips", "prime_age_start", "prime_age_end"), on="fips", how="left")
+    frame = universe.join(growth.select("fips", "pop_start", "pop_end"), on="fips", how="left").join(
+        prime.select("fips", "prime_age_start", "prime_age_end"), on="fips", how="left"
+    )
     test_a = pl.col("growth") < threshold
     prime_on = params.prime_age.enabled
-    test_b = (
-        pl.col("prime_age_end") < pl.col("prime_age_start")
-        if prime_on
-        else pl.lit(None, pl.Boolean)
-    )
+    test_b = pl.col("prime_age_end") < pl.col("prime_age_start") if prime_on else pl.lit(None, pl.Boolean)
     frame = frame.with_columns(
         (pl.col("pop_end") / pl.col("pop_start") - 1.0).alias("growth"),
         (pl.col("prime_age_end") / pl.col("prime_age_start") - 1.0).alias("prime_age_change"),
@@ -176,9 +172,7 @@ def evaluate(
     available = pl.sum_horizontal(pl.col(t).is_not_null().cast(pl.Int8) for t in tests)
     if params.missing_test == "fail_and_flag":
         passed = [pl.col(t).fill_null(False) for t in tests]
-        decided = (
-            pl.any_horizontal(passed) if params.combine == "any" else pl.all_horizontal(passed)
-        )
+        decided = pl.any_horizontal(passed) if params.combine == "any" else pl.all_horizontal(passed)
     elif params.combine == "any":
         decided = pl.any_horizontal(pl.col(t).fill_null(False) for t in tests)
     else:

@@ -56,9 +56,7 @@ def participant_problems(result: Eligibility, fips: Sequence[str]) -> list[tuple
     return list(zip(bad["row"].to_list(), bad["problem"].to_list(), strict=True))
 
 
-def allocate(
-    result: Eligibility, participants: Sequence[str], params: HeartlandParameters
-) -> pl.DataFrame:
+def allocate(result: Eligibility, participants: Sequence[str], params: HeartlandParameters) -> pl.DataFrame:
     """Share `params.cap_national` among `participants` (all already checked eligible).
 
     Columns: fips, name, state, eligible, participating, weight, allocation, then
@@ -87,9 +85,7 @@ def allocate(
         typed: Method = next(m for m in METHODS if m == method)
         seats = apportion(weights, params.cap_national, typed, params.min_per_county)
         given = pl.DataFrame({"fips": chosen["fips"], "allocation": seats})
-        frame = frame.join(given, on="fips", how="left").with_columns(
-            pl.col("allocation").fill_null(0)
-        )
+        frame = frame.join(given, on="fips", how="left").with_columns(pl.col("allocation").fill_null(0))
     periods = params.periods_per_year
     if periods < 1:
         raise ValueError(f"periods_per_year must be >= 1, got {periods}")

@@ -77,9 +77,7 @@ def resolve_windows(params: HeartlandParameters) -> Windows:
     return Windows(chosen, end - w, end, prime_start, prime_end)
 
 
-def _prime_window(
-    params: HeartlandParameters, start: int, end: int
-) -> tuple[int | None, int | None]:
+def _prime_window(params: HeartlandParameters, start: int, end: int) -> tuple[int | None, int | None]:
     test = params.prime_age
     if not test.enabled:
         return None, None
@@ -115,9 +113,7 @@ def prime_frame(windows: Windows) -> pl.DataFrame:
         return pl.DataFrame(
             schema={"fips": pl.String, "prime_age_start": pl.Int64, "prime_age_end": pl.Int64}
         )
-    frame = pop.prime_age_county().filter(
-        pl.col("year").is_in([windows.prime_start, windows.prime_end])
-    )
+    frame = pop.prime_age_county().filter(pl.col("year").is_in([windows.prime_start, windows.prime_end]))
     wide = frame.pivot("year", index="fips", values="age_25_54")
     return wide.select(
         "fips",

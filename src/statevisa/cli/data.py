@@ -21,11 +21,12 @@ app = typer.Typer(
 def list_datasets() -> None:
     """Show each vendored dataset: id, vintage, source, rows and the build-time checks."""
     table = Table(title="Vendored reference data (src/statevisa/reference/data)")
-    for column in ("dataset", "vintage", "source", "rows", "checks"):
+    table.add_column("dataset", no_wrap=True)  # ids are what people copy: never break them
+    for column in ("vintage", "source", "rows", "checks"):
         table.add_column(column, justify="right" if column in ("rows", "checks") else "left")
     for item in datasets():
         table.add_row(
-            f"{item.id}\n{item.title}",
+            item.id,
             item.vintage,
             item.source,
             f"{item.rows:,}",

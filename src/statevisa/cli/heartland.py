@@ -32,17 +32,12 @@ from statevisa.reference.codes import is_county_fips
 from statevisa.tables import read_table, row_label, write_table
 
 app = typer.Typer(
-    help="Heartland Visa (S. 5644) counties: eligibility, opt-in and caps "
-    "(default encoding, not bill text).",
+    help="Heartland Visa (S. 5644) counties: eligibility, opt-in and caps (default encoding, not bill text).",
     no_args_is_help=True,
 )
 
-YearOpt = Annotated[
-    int | None, typer.Option("--year", help="End year Y of the growth window (July 1).")
-]
-WindowOpt = Annotated[
-    int | None, typer.Option("--window", help="Window length W in years: Y - W -> Y.")
-]
+YearOpt = Annotated[int | None, typer.Option("--year", help="End year Y of the growth window (July 1).")]
+WindowOpt = Annotated[int | None, typer.Option("--window", help="Window length W in years: Y - W -> Y.")]
 CombineOpt = Annotated[
     str | None, typer.Option("--combine", help="any (test a OR b) or all.", show_default=False)
 ]
@@ -94,16 +89,12 @@ def _parameters(
 
 
 def _note(result: Eligibility) -> None:
-    stderr.print(
-        f"note: {BASIS} (heartland.md §5); every parameter is status unconfirmed", markup=False
-    )
+    stderr.print(f"note: {BASIS} (heartland.md §5); every parameter is status unconfirmed", markup=False)
     for message in result.warnings:
         warn(message)
 
 
-def _explained(
-    result: Eligibility, windows: inputs.Windows, params: HeartlandParameters
-) -> pl.DataFrame:
+def _explained(result: Eligibility, windows: inputs.Windows, params: HeartlandParameters) -> pl.DataFrame:
     """The §5.3 columns, then what rule 10 asks each decision to record."""
     return result.frame.with_columns(
         pl.lit(f"V{windows.vintage.vintage}").alias("vintage"),
@@ -181,9 +172,7 @@ def counties(
 
 @app.command("allocate")
 def allocate_cap(
-    participants: Annotated[
-        Path, typer.Option("--participants", help="CSV/Parquet with a `fips` column.")
-    ],
+    participants: Annotated[Path, typer.Option("--participants", help="CSV/Parquet with a `fips` column.")],
     out: Annotated[Path | None, typer.Option("--out", help="Write one row per county.")] = None,
     cap: Annotated[int | None, typer.Option("--cap", help="National cap (default 50,000).")] = None,
     method: Annotated[
@@ -229,9 +218,7 @@ def allocate_cap(
     result, _, _ = inputs.opt_in(params)
     problems = participant_problems(result, codes)
     if problems:
-        raise InputError(
-            f"{participants}: {row_label(i, codes[i])}: {reason}" for i, reason in problems
-        )
+        raise InputError(f"{participants}: {row_label(i, codes[i])}: {reason}" for i, reason in problems)
     try:
         shares = allocate(result, codes, params)
     except ValueError as error:
