@@ -147,7 +147,7 @@ def evaluate(
     (fips, pop_start, pop_end: every county of the growth file, which also gives the nation),
     `prime` (fips, prime_age_start, prime_age_end). A county missing from `growth` or
     `prime` lacks that test. Output columns: `LISTING_COLUMNS`, then test_growth,
-    test_prime_age, failed_tests, housing_excluded.
+    test_prime_age, failed_tests, housing_excluded, pop_start, pop_end (the county's window values).
     """
     start, end, nat = national_growth(growth)
     threshold = params.growth_ratio * nat
@@ -203,6 +203,8 @@ def evaluate(
         "test_prime_age",
         "failed_tests",
         "housing_excluded",
+        "pop_start",
+        "pop_end",
     ]
     return Eligibility(
         frame=frame.select(columns).sort("fips"),

@@ -97,7 +97,10 @@ def _note(result: Eligibility) -> None:
 def _explained(result: Eligibility, windows: inputs.Windows, params: HeartlandParameters) -> pl.DataFrame:
     """The §5.3 columns, then what rule 10 asks each decision to record."""
     return result.frame.with_columns(
+        pl.lit(result.national_start).alias("national_start"),
+        pl.lit(result.national_end).alias("national_end"),
         pl.lit(f"V{windows.vintage.vintage}").alias("vintage"),
+        pl.lit(windows.vintage.source_file).alias("source_file"),
         pl.lit(windows.growth_label).alias("growth_window"),
         pl.lit(windows.prime_label).alias("prime_age_window"),
         pl.lit(result.threshold).alias("threshold"),
