@@ -63,7 +63,9 @@ class HeartlandParameters:
     `end_year` / `vintage` None mean "resolve from the shipped data" (§5.1 eligibility.end_year
     and eligibility.vintage). `housing_exclusion` is the hook: FIPS codes removed after the
     tests. `apportionment_method` is a method of `statevisa.allocation.apportion` or `none`
-    (one national pool, no county ceilings).
+    (one national pool, no county ceilings). `missing_test` is `skip_and_flag` (the §5.1
+    default, rule 6) or `fail_and_flag`, a product alternative for scenarios (a test without
+    data counts as failed; the county is still flagged), not a reading of the bill.
     """
 
     window_years: int
