@@ -31,11 +31,11 @@ def cell(value: object) -> str:
     raise InputError(f"value {value!r} is not a number, true/false, a date or text")
 
 
-def case_frame(values: Mapping[str, object]) -> pl.DataFrame:
-    """A one-row, all-text frame holding `values`."""
+def case_frame(columns: Mapping[str, list[object]]) -> pl.DataFrame:
+    """An all-text frame from columns of values, as a CSV file would hold them."""
     return pl.DataFrame(
-        {name: [cell(value)] for name, value in values.items()},
-        schema=dict.fromkeys(values, pl.String),
+        {name: [cell(value) for value in values] for name, values in columns.items()},
+        schema=dict.fromkeys(columns, pl.String),
     )
 
 
@@ -53,9 +53,9 @@ def typed_case(resolved: Resolved, values: Mapping[str, object], source: str) ->
         for name, spec in resolved.program.inputs.items()
         if spec.optional_when and name not in values
     }
-    typed = validate(resolved, case_frame({**values, **blanks}), source, label)
-    row = typed.row(0, named=True)
-    return {name: (str(v) if isinstance(v, str) else v) for name, v in row.items()}
+    row = {**values, **blanks}
+    typed = validate(resolved, case_frame({name: [value] for name, value in row.items()}), source, label)
+    return {name: (str(v) if isinstance(v, str) else v) for name, v in typed.row(0, named=True).items()}
 
 
 def evaluate_one(resolved: Resolved, values: Mapping[str, object], source: str) -> CaseResult:

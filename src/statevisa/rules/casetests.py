@@ -16,7 +16,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from statevisa.errors import PolicyError, StatevisaError
 from statevisa.rules.cases import case_frame, evaluate_one
-from statevisa.rules.evaluate import evaluate_frame
+from statevisa.rules.evaluate import evaluate_case, evaluate_frame
 from statevisa.rules.load import load_program
 from statevisa.rules.load_parameters import parse_date
 from statevisa.rules.model import Program, Value
@@ -99,30 +99,85 @@ def load_cases(path: Path) -> tuple[Path, list[CaseTest]]:
 
 
 def run_case_file(path: Path, program: Program | None = None) -> list[Outcome]:
-    """Run every case of one file through both evaluators."""
+    """Run every case of one file through both evaluators.
+
+    Cases that share a date and scenario are validated and evaluated as one table (the
+    way a real file is); the per-case evaluator then runs on each validated row. A batch
+    that fails validation falls back to one case at a time, so each error lands on its case.
+    """
     program_path, cases = load_cases(path)
     program = program or load_program(program_path)
-    return [Outcome(path, case, tuple(_run(program, case, path))) for case in cases]
+    results: dict[int, list[str]] = {}
+    groups: dict[tuple[dt.date, tuple[tuple[str, str], ...]], list[int]] = {}
+    for index, case in enumerate(cases):
+        if case.error is not None:
+            results[index] = _run_alone(program, case, path)
+        else:
+            groups.setdefault((case.on, tuple(sorted(case.scenario.items()))), []).append(index)
+    for indices in groups.values():
+        results.update(_run_batch(program, [cases[i] for i in indices], indices, path))
+    return [Outcome(path, case, tuple(results[i])) for i, case in enumerate(cases)]
 
 
-def _run(program: Program, case: CaseTest, path: Path) -> list[str]:
+def _run_batch(
+    program: Program, cases: list[CaseTest], indices: list[int], path: Path
+) -> dict[int, list[str]]:
+    first = cases[0]
+    try:
+        resolved = resolve(program, first.on, first.scenario)
+        rows = [
+            {**_optional_blanks(program, case.input), **case.input, "id": str(n)}
+            for n, case in enumerate(cases)
+        ]
+        columns = list(dict.fromkeys(name for row in rows for name in row))
+        frame = case_frame({name: [row.get(name) for row in rows] for name in columns})
+        typed = validate(resolved, frame, path.name)
+        vectorised = evaluate_frame(resolved, typed).to_dicts()
+    except StatevisaError:
+        return {index: _run_alone(program, case, path) for index, case in zip(indices, cases, strict=True)}
+    found: dict[int, list[str]] = {}
+    for index, case, row, frame_out in zip(
+        indices, cases, typed.iter_rows(named=True), vectorised, strict=True
+    ):
+        try:
+            single = evaluate_case(
+                resolved, {k: (str(v) if isinstance(v, str) else v) for k, v in row.items()}
+            )
+        except StatevisaError as error:
+            found[index] = [f"unexpected error: {'; '.join(error.messages)}"]
+            continue
+        found[index] = _agree(single.outputs, frame_out) + _compare(single.outputs, case.expected, program)
+    return found
+
+
+def _optional_blanks(program: Program, values: Mapping[str, object]) -> dict[str, object]:
+    return {name: None for name, spec in program.inputs.items() if spec.optional_when and name not in values}
+
+
+def _run_alone(program: Program, case: CaseTest, path: Path) -> list[str]:
     source = f"{path.name}:{case.line}"
     try:
         resolved = resolve(program, case.on, case.scenario)
         single = evaluate_one(resolved, case.input, source).outputs
-        frame = evaluate_frame(resolved, validate(resolved, case_frame(case.input), source)).row(
-            0, named=True
+        frame_input = case_frame(
+            {name: [value] for name, value in {**_optional_blanks(program, case.input), **case.input}.items()}
         )
+        frame = evaluate_frame(resolved, validate(resolved, frame_input, source)).row(0, named=True)
     except StatevisaError as error:
         if case.error is not None and any(case.error in message for message in error.messages):
             return []
         return [f"unexpected error: {'; '.join(error.messages)}"]
     if case.error is not None:
         return [f"expected an error containing {case.error!r}, got outputs {single}"]
-    problems = [f"per-case and vectorised disagree on {name}: {single[name]!r} vs {frame[name]!r}"
-                for name in single if not _same(single[name], frame[name])]  # fmt: skip
-    problems += _compare(single, case.expected, program)
-    return problems
+    return _agree(single, frame) + _compare(single, case.expected, program)
+
+
+def _agree(single: Mapping[str, Value], frame: Mapping[str, object]) -> list[str]:
+    return [
+        f"per-case and vectorised disagree on {name}: {single[name]!r} vs {frame[name]!r}"
+        for name in single
+        if not _same(single[name], frame[name])
+    ]
 
 
 def _compare(actual: Mapping[str, Value], expected: Mapping[str, object], program: Program) -> list[str]:

@@ -280,6 +280,8 @@ class _Formula:
 def _scalar_type(shape: Scalar) -> Type:
     if isinstance(shape.value, bool):
         return BOOL
+    if isinstance(shape.value, str):
+        return STRING
     return INT if isinstance(shape.value, int) else FLOAT
 
 
@@ -297,31 +299,30 @@ def _dependencies(program: Program) -> dict[str, set[str]]:
 
 def _cycles(program: Program, deps: Mapping[str, set[str]], problems: Problems) -> set[str]:
     """Report each cycle once, at its first rule; return every rule on a cycle."""
-    state: dict[str, int] = {}
+    color: dict[str, int] = {}  # absent: unvisited, 1: on the current path, 2: done
     on_cycle: set[str] = set()
     for start in program.rules:
-        stack: list[tuple[str, list[str]]] = [(start, sorted(deps[start]))]
-        path = [start]
-        if state.get(start):
+        if start in color:
             continue
-        state[start] = 1
+        color[start] = 1
+        path = [start]
+        stack = [(start, iter(sorted(deps[start])))]
         while stack:
-            node, todo = stack[-1]
-            if not todo:
-                state[node] = 2
+            node, pending = stack[-1]
+            nxt = next(pending, None)
+            if nxt is None:
+                color[node] = 2
                 stack.pop()
                 path.pop()
-                continue
-            nxt = todo.pop(0)
-            if state.get(nxt) == 1:
+            elif color.get(nxt) == 1:
                 loop = [*path[path.index(nxt) :], nxt]
                 if not on_cycle & set(loop):
                     problems.add(program.rules[loop[0]].span, f"cycle between rules: {' → '.join(loop)}")
                 on_cycle.update(loop)
-            elif not state.get(nxt):
-                state[nxt] = 1
-                stack.append((nxt, sorted(deps[nxt])))
+            elif nxt not in color:
+                color[nxt] = 1
                 path.append(nxt)
+                stack.append((nxt, iter(sorted(deps[nxt]))))
     return on_cycle
 
 
@@ -373,7 +374,8 @@ def check_program(program: Program, output_spans: Mapping[str, Span]) -> Program
             )
     deps = _dependencies(program)
     cyclic = _cycles(program, deps, problems)
-    ordered = [n for n in _topological(deps, list(program.rules)) if n not in cyclic]
+    acyclic = {name: deps[name] - cyclic for name in program.rules if name not in cyclic}
+    ordered = _topological(acyclic, list(acyclic))
     for name in ordered:
         rule = program.rules[name]
         if deps[name] & cyclic:
@@ -386,5 +388,5 @@ def check_program(program: Program, output_spans: Mapping[str, Span]) -> Program
             problems.add(span, f"output '{name}' is not a rule or an input")
     problems.raise_if_any()
     return dataclasses.replace(
-        program, types=checker.types, layers=_layers(deps, ordered), key_types=checker.key_types
+        program, types=checker.types, layers=_layers(acyclic, ordered), key_types=checker.key_types
     )

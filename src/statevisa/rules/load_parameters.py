@@ -33,7 +33,7 @@ from statevisa.rules.source import Document, Problems, key_text
 
 PARAMETER_KEYS = ("description", "unit", "type", "values")
 PERIOD_KEYS = ("value", "cite", "status", "to", "note", "verified")
-SCALAR_TYPES = {"int": Kind.INT, "float": Kind.FLOAT, "bool": Kind.BOOL}
+SCALAR_TYPES = {"int": Kind.INT, "float": Kind.FLOAT, "bool": Kind.BOOL, "string": Kind.STRING}
 
 
 @dataclass(frozen=True)
@@ -87,11 +87,13 @@ def parse_date(value: object) -> dt.date | None:
 
 
 def parse_shape(ctx: Context, value: object, span: Span, what: str) -> Shape | None:
-    """A number or boolean, a table of shapes, or ``{brackets: {lower_bound: shape}}``."""
+    """A number, boolean or text, a table of shapes, or ``{brackets: {lower_bound: shape}}``."""
     if isinstance(value, bool | int | float):
         return Scalar(value)
+    if isinstance(value, str) and value.strip():
+        return Scalar(str(value))
     if not isinstance(value, CommentedMap) or not value:
-        ctx.problems.add(span, f"{what}: a value must be a number, true/false, a table or brackets")
+        ctx.problems.add(span, f"{what}: a value must be a number, true/false, text, a table or brackets")
         return None
     if list(value.keys()) == ["brackets"]:
         return _parse_brackets(ctx, value, what)
@@ -203,7 +205,9 @@ def _parse_period(
         ctx.problems.add(span, f"{label}: missing value (an OPEN value needs status: unconfirmed)")
         return None
     elif declared is None:
-        ctx.problems.add(span, f"{label}: an OPEN value needs the parameter's type: int, float or bool")
+        ctx.problems.add(
+            span, f"{label}: an OPEN value needs the parameter's type: int, float, bool or string"
+        )
         return None
     if citation is None or status is None:
         return None

@@ -105,7 +105,7 @@ class Citation:
 
 @dataclass(frozen=True)
 class Scalar:
-    value: int | float | bool
+    value: int | float | bool | str
 
 
 @dataclass(frozen=True)

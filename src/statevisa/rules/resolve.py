@@ -8,7 +8,7 @@ the period and citation that put it in force.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from statevisa.errors import PolicyError
@@ -43,7 +43,7 @@ class Resolved:
     on: dt.date
     values: Mapping[str, InForce] = field(default_factory=dict)
 
-    def scalar(self, name: str) -> int | float | bool:
+    def scalar(self, name: str) -> int | float | bool | str:
         shape = self.values[name].shape
         assert isinstance(shape, Scalar)
         return shape.value
@@ -61,13 +61,25 @@ def used_parameters(program: Program) -> list[str]:
     return [name for name in program.parameters if name in names]
 
 
-def resolve(program: Program, on: dt.date, overrides: Mapping[str, str] | None = None) -> Resolved:
-    """Fix `program` to date `on`; `overrides` maps scalar parameter names to scenario values (text)."""
+def resolve(
+    program: Program,
+    on: dt.date,
+    overrides: Mapping[str, str] | None = None,
+    names: Sequence[str] | None = None,
+) -> Resolved:
+    """Fix `program` to date `on`; `overrides` maps scalar parameter names to scenario values (text).
+
+    `names` selects the parameters to resolve (default: every parameter a rule uses), for
+    callers such as allocation that read program-level values (caps, terms) directly.
+    """
     overrides = dict(overrides or {})
+    unknown = [name for name in names or () if name not in program.parameters]
+    if unknown:
+        raise PolicyError(f"{program.id} has no parameter(s) {', '.join(unknown)}")
     problems = [f"--set {name}: '{name}' is not a parameter of {program.id}" for name in overrides
                 if name not in program.parameters]  # fmt: skip
     values: dict[str, InForce] = {}
-    needed = used_parameters(program)
+    needed = list(names) if names is not None else used_parameters(program)
     starts = [p.start for name in needed for p in program.parameters[name].periods]
     if starts and on < min(starts) and not overrides:
         first = min(starts).isoformat()
@@ -127,11 +139,15 @@ def _kind(shape: Shape | None) -> Kind | None:
         return None
     if isinstance(shape.value, bool):
         return Kind.BOOL
+    if isinstance(shape.value, str):
+        return Kind.STRING
     return Kind.INT if isinstance(shape.value, int) else Kind.FLOAT
 
 
-def parse_scalar(text: str, type_: Type) -> int | float | bool | None:
+def parse_scalar(text: str, type_: Type) -> int | float | bool | str | None:
     """Parse a scenario value as the parameter's type, or None."""
+    if type_.kind is Kind.STRING:
+        return text.strip() or None
     raw = text.strip().lower()
     if type_.kind is Kind.BOOL:
         return {"true": True, "1": True, "false": False, "0": False}.get(raw)

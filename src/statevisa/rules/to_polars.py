@@ -154,7 +154,7 @@ def _chain(branches: list[tuple[pl.Expr, pl.Expr]]) -> pl.Expr:
     return chained.otherwise(None)
 
 
-def _leaf(shape: Shape) -> int | float | bool:
+def _leaf(shape: Shape) -> int | float | bool | str:
     assert isinstance(shape, Scalar)
     return shape.value
 
