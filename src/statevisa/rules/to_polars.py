@@ -20,6 +20,9 @@ from statevisa.rules import ast
 from statevisa.rules.model import Brackets, Kind, Program, Scalar, Shape, Table, Type
 from statevisa.rules.resolve import Resolved
 
+DENSE_LIMIT = 10_000
+"""Widest range of whole-number bracket bounds looked up through a dense array."""
+
 COMPARE: dict[str, Callable[[pl.Expr, pl.Expr], pl.Expr]] = {
     "==": operator.eq, "!=": operator.ne, "<": operator.lt,
     "<=": operator.le, ">": operator.gt, ">=": operator.ge,
@@ -112,37 +115,77 @@ class Compiler:
         raise AssertionError(f"unknown function {node.function}")
 
     def lookup(self, shape: Shape, keys: list[ast.Node]) -> pl.Expr:
+        """A table lookup: one gather from the flattened table when its branches share a
+        structure (the usual case), else a when/then over the branches."""
+        flat = self.flat_lookup(shape, keys)
+        if flat is not None:
+            return flat
         if not keys:
             assert isinstance(shape, Scalar)
             return pl.lit(shape.value)
         key, rest = keys[0], keys[1:]
-        key_type = self.program.key_types[key]
         if isinstance(shape, Brackets):
-            return self.brackets(shape, key, rest)
+            index, _, expand = self.bracket_index(shape.bounds, key)
+            by_bracket = [self.lookup(sub, rest) for sub in shape.shapes]
+            return _chain([(index == position, by_bracket[b]) for position, b in enumerate(expand)])
         assert isinstance(shape, Table)
-        if key_type.kind is Kind.BOOL:
-            return (
-                pl.when(self.expr(key))
-                .then(self.lookup(shape.get("true"), rest))
-                .otherwise(self.lookup(shape.get("false"), rest))
-            )
-        ordered = [shape.get(value) for value in key_type.values]
-        physical = self.expr(key).cast(pl.Enum(list(key_type.values))).to_physical()
-        if all(isinstance(sub, Scalar) for sub in ordered):
-            return pl.lit(pl.Series([_leaf(sub) for sub in ordered])).gather(physical)
-        return _chain([(physical == i, self.lookup(sub, rest)) for i, sub in enumerate(ordered)])
+        index, order = self.table_index(key)
+        return _chain([(index == i, self.lookup(shape.get(k), rest)) for i, k in enumerate(order)])
 
-    def brackets(self, shape: Brackets, key: ast.Node, rest: list[ast.Node]) -> pl.Expr:
-        index = (
-            pl.lit(pl.Series(shape.bounds, dtype=pl.Float64))
-            .search_sorted(self.expr(key).cast(pl.Float64), side="right")
+    def flat_lookup(self, shape: Shape, keys: list[ast.Node]) -> pl.Expr | None:
+        """Index = sum of key index * stride over the row-major flattened table; None if not uniform."""
+        level: list[Shape] = [shape]
+        combined: pl.Expr | None = None
+        for key in keys:
+            first = level[0]
+            if isinstance(first, Brackets):
+                if not all(isinstance(s, Brackets) and s.bounds == first.bounds for s in level):
+                    return None
+                index, size, expand = self.bracket_index(first.bounds, key)
+                level = [s.shapes[b] for s in level if isinstance(s, Brackets) for b in expand]
+            elif isinstance(first, Table):
+                if not all(isinstance(s, Table) for s in level):
+                    return None
+                index, order = self.table_index(key)
+                size = len(order)
+                level = [s.get(k) for s in level if isinstance(s, Table) for k in order]
+            else:
+                return None
+            combined = index if combined is None else combined * size + index
+        if combined is None or not all(isinstance(s, Scalar) for s in level):
+            return None
+        return pl.lit(pl.Series([_leaf(s) for s in level])).gather(combined)
+
+    def table_index(self, key: ast.Node) -> tuple[pl.Expr, tuple[str, ...]]:
+        """Position of the key among the table's keys, in enum order (or true, false)."""
+        key_type = self.program.key_types[key]
+        if key_type.kind is Kind.BOOL:
+            return pl.when(self.expr(key)).then(0).otherwise(1).cast(pl.Int64), ("true", "false")
+        enum = pl.Enum(list(key_type.values))
+        return self.expr(key).cast(enum).to_physical().cast(pl.Int64), key_type.values
+
+    def bracket_index(self, bounds: tuple[float, ...], key: ast.Node) -> tuple[pl.Expr, int, list[int]]:
+        """(index expression, number of positions, bracket of each position).
+
+        Whole-number keys over a short range index a dense array of every whole value
+        (a subtraction and a clip); other keys use a binary search over the bounds.
+        Values below the first bound give null, which evaluation reports.
+        """
+        value = self.expr(key)
+        low, high = bounds[0], bounds[-1]
+        whole = all(float(b).is_integer() for b in bounds)
+        if self.program.key_types[key].kind is Kind.INT and whole and high - low <= DENSE_LIMIT:
+            span = int(high - low)
+            expand = [max(i for i, b in enumerate(bounds) if b <= low + j) for j in range(span + 1)]
+            index = pl.when(value >= low).then((value - int(low)).clip(0, span)).otherwise(None)
+            return index.cast(pl.Int64), span + 1, expand
+        found = (
+            pl.lit(pl.Series(bounds, dtype=pl.Float64))
+            .search_sorted(value.cast(pl.Float64), side="right")
             .cast(pl.Int64)
             - 1
         )
-        if all(isinstance(sub, Scalar) for sub in shape.shapes) and not rest:
-            values = pl.lit(pl.Series([_leaf(sub) for sub in shape.shapes]))
-            return pl.when(index >= 0).then(values.gather(index.clip(0))).otherwise(None)
-        return _chain([(index == i, self.lookup(sub, rest)) for i, sub in enumerate(shape.shapes)])
+        return pl.when(found >= 0).then(found).otherwise(None), len(bounds), list(range(len(bounds)))
 
 
 def _chain(branches: list[tuple[pl.Expr, pl.Expr]]) -> pl.Expr:

@@ -1,0 +1,1 @@
+"""Synthetic populations and scenarios, built from the same program files operations use."""
