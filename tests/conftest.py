@@ -22,6 +22,17 @@ class CliResult:
 
 CliRunner = Callable[..., CliResult]
 
+CRS_E3: dict[str, object] = {
+    "id": "e3", "age": 34, "with_spouse": False, "education": "bachelors",
+    "first_official_language": "en",
+    "english_speaking": 9, "english_listening": 7, "english_reading": 9, "english_writing": 9,
+    "french_speaking": 0, "french_listening": 0, "french_reading": 0, "french_writing": 0,
+    "canadian_work_years": 1, "foreign_work_years": 0, "certificate_of_qualification": False,
+    "canadian_education": "none", "sibling_in_canada": False, "provincial_nomination": False,
+    "job_offer": "noc_00",
+}  # fmt: skip
+"""Worked example E3 of canada-crs.md §7: 579 on 2025-03-24, 379 from 2025-03-25."""
+
 
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]) -> CliRunner:

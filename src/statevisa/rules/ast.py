@@ -113,12 +113,17 @@ class Lookup(Node):
 
 def names_in(node: Node) -> set[str]:
     """Every name a formula refers to (lookup tables included)."""
-    found: set[str] = set()
+    return set(ordered_names(node))
+
+
+def ordered_names(node: Node) -> list[str]:
+    """The names a formula refers to, in the order they are written, each once."""
+    found: list[tuple[Position, str]] = []
     stack: list[Node] = [node]
     while stack:
         current = stack.pop()
         if isinstance(current, Name):
-            found.add(current.id)
+            found.append((current.pos, current.id))
         elif isinstance(current, Negate | Not):
             stack.append(current.operand)
         elif isinstance(current, Arithmetic | Compare):
@@ -134,4 +139,4 @@ def names_in(node: Node) -> set[str]:
         elif isinstance(current, Lookup):
             stack.append(current.table)
             stack.extend(current.keys)
-    return found
+    return list(dict.fromkeys(name for _, name in sorted(found)))

@@ -327,7 +327,7 @@ def _constraints(ctx: Context, root: CommentedMap, into: Collected) -> None:
         formula = _formula(ctx, body, "check", f"constraint '{body['name']}'")
         if formula is None:
             continue
-        columns = tuple(str(c) for c in body.get("columns", ())) or tuple(sorted(ast.names_in(formula[1])))
+        columns = tuple(str(c) for c in body.get("columns", ())) or tuple(ast.ordered_names(formula[1]))
         into.constraints.append(
             ConstraintSpec(
                 str(body["name"]),

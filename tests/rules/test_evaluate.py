@@ -1,0 +1,155 @@
+"""Evaluation: dated parameters, scenario values, OPEN values refused, and the explanation tree."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from tests.conftest import CRS_E3
+
+from statevisa.errors import InputError, PolicyError
+from statevisa.rules.cases import evaluate_one
+from statevisa.rules.explain import Trace, TraceKind
+from statevisa.rules.load import parse_program
+from statevisa.rules.model import Program, Status
+from statevisa.rules.resolve import Resolved, resolve
+
+E3 = CRS_E3
+
+DEMO = """
+id: demo-wage-floor
+title: Demo wage floor
+jurisdiction: "00"
+status: draft
+version: 0.1.0
+references:
+  act: {title: Demo Act, url: "https://example.org/demo-act"}
+inputs:
+  offered_wage: {type: float, min: 0}
+  county_median_wage: {type: float, min: 0}
+parameters:
+  wage_floor_ratio:
+    description: The offer must reach this share of the county median wage.
+    values:
+      2025-01-01: {value: 1.10, cite: "act: § 4(a)"}
+      2026-07-01: {value: 1.25, cite: "Demo Amendment § 2", status: reported}
+  cap:
+    description: A cap nobody could read.
+    type: int
+    values:
+      2025-01-01: {cite: "act: § 5", status: unconfirmed}
+rules:
+  wage_floor:
+    formula: wage_floor_ratio * county_median_wage
+    cite: "act: § 4(a)"
+  meets_wage_floor:
+    formula: offered_wage >= wage_floor
+    cite: "act: § 4(a)"
+  cap_left:
+    formula: cap - 1
+    cite: "act: § 5"
+outputs: [meets_wage_floor, wage_floor]
+"""
+
+
+@pytest.fixture(scope="module")
+def demo() -> Program:
+    return parse_program(
+        DEMO.replace('  cap_left:\n    formula: cap - 1\n    cite: "act: § 5"\n', ""), Path("demo.yaml")
+    )
+
+
+def case(resolved: Resolved, **values: object) -> dict[str, object]:
+    return dict(evaluate_one(resolved, {"id": "c", **values}, "case").outputs)
+
+
+def test_the_value_in_force_on_the_date_applies(demo: Program) -> None:
+    before = resolve(demo, dt.date(2026, 6, 30))
+    after = resolve(demo, dt.date(2026, 7, 1))
+    wage = {"offered_wage": 62_400, "county_median_wage": 50_000}
+    assert case(before, **wage) == {"meets_wage_floor": True, "wage_floor": pytest.approx(55_000)}
+    assert case(after, **wage)["meets_wage_floor"] is False
+    assert after.values["wage_floor_ratio"].status is Status.REPORTED
+
+
+def test_a_date_before_every_period_is_refused(demo: Program) -> None:
+    with pytest.raises(PolicyError, match="not encoded for 2024-12-31: its parameters start on 2025-01-01"):
+        resolve(demo, dt.date(2024, 12, 31))
+
+
+def test_an_open_parameter_is_refused_until_a_scenario_value_is_given() -> None:
+    program = parse_program(DEMO, Path("demo.yaml"))
+    with pytest.raises(PolicyError, match=r"'cap' is OPEN on 2025-06-01 .*--set cap=VALUE"):
+        resolve(program, dt.date(2025, 6, 1))
+    resolved = resolve(program, dt.date(2025, 6, 1), {"cap": "40"})
+    assert resolved.values["cap"].status is Status.SCENARIO
+    assert resolved.scalar("cap") == 40
+
+
+def test_scenario_values_must_fit_the_parameter(demo: Program) -> None:
+    with pytest.raises(PolicyError, match="'abc' is not a valid float"):
+        resolve(demo, dt.date(2025, 6, 1), {"wage_floor_ratio": "abc"})
+    with pytest.raises(PolicyError, match="'nope' is not a parameter"):
+        resolve(demo, dt.date(2025, 6, 1), {"nope": "1"})
+
+
+def find(trace: Trace, name: str) -> Trace:
+    stack = [trace]
+    while stack:
+        node = stack.pop()
+        if node.name == name:
+            return node
+        stack.extend(node.children)
+    raise AssertionError(f"{name} not in the explanation")
+
+
+def test_the_explanation_names_rows_periods_and_citations(crs: Program) -> None:
+    result = evaluate_one(resolve(crs, dt.date(2025, 3, 24)), E3, "case")
+    assert result.outputs["score"] == 579
+    score = result.traces["score"]
+    assert score.kind is TraceKind.RULE and score.formula == "core + spouse + transferability + additional"
+    age = find(score, "age_grid")
+    assert age.kind is TraceKind.PARAMETER
+    assert (age.value, age.detail, age.in_force, age.cite) == (
+        83,
+        "with_spouse = false → age 34 in [34, 35)",
+        "2020-10-27 → open",
+        "S1: table A1",
+    )
+    offer = find(score, "job_offer_grid")
+    assert (offer.value, offer.in_force, offer.status) == (200, "2020-10-27 → 2025-03-24", "reported")
+    assert find(score, "age").kind is TraceKind.INPUT
+
+
+def test_the_explanation_follows_only_the_branch_taken(crs: Program) -> None:
+    result = evaluate_one(resolve(crs, dt.date(2025, 6, 1)), E3, "case")
+    spouse = result.traces["spouse"]
+    assert spouse.value == 0
+    assert [child.name for child in spouse.children] == ["with_spouse"]
+
+
+def test_json_form_of_a_trace_keeps_only_filled_keys(crs: Program) -> None:
+    result = evaluate_one(resolve(crs, dt.date(2025, 6, 1)), E3, "case")
+    data = result.traces["core"].to_json()
+    assert data["kind"] == "rule" and data["value"] == 353
+    assert "status" not in data
+    assert isinstance(data["children"], list) and data["children"]
+
+
+def test_a_value_below_the_first_bracket_is_an_error(tmp_path: Path) -> None:
+    program = parse_program(
+        DEMO.replace("min: 0}", "}")
+        .replace("outputs: [meets_wage_floor, wage_floor]", "outputs: [band]")
+        .replace("  cap_left:", "  band:\n    formula: bands[offered_wage]\n    cite: x\n  cap_left:")
+        .replace(
+            "parameters:\n",
+            "parameters:\n  bands:\n    values:\n"
+            "      2025-01-01: {value: {brackets: {0: 1, 10: 2}}, cite: x}\n",
+        ),
+        tmp_path / "p.yaml",
+    )
+    resolved = resolve(program, dt.date(2025, 6, 1), {"cap": "1"})
+    assert case(resolved, offered_wage=12, county_median_wage=1) == {"band": 2}
+    with pytest.raises(InputError, match=r"offered_wage = -1\.0 is below the first bracket of 'bands'"):
+        case(resolved, offered_wage=-1, county_median_wage=1)
