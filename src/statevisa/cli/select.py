@@ -75,7 +75,6 @@ def round_command(
     """Invite the top applicants by score; ties go to the earlier submission, then the smaller id."""
     frame = read_table(scores, required=[*schemas.SCORES, "submitted_at"])
     table = schemas.scores(frame, str(scores))
-    assert table.submitted_at is not None
     invited = rounds.invite(table.applicant_ids, table.score, table.submitted_at, invitations, min_score)
     result = pl.DataFrame(
         {
@@ -205,26 +204,22 @@ def match_command(
     ] = Proposing.applicants,
 ) -> None:
     """Stable matching with capacities by deferred acceptance (applicant-optimal by default)."""
-    if (priorities is None) == (scores is None):
+    given = [(name, path) for name, path in (("priorities", priorities), ("scores", scores)) if path]
+    if len(given) != 1:
         raise InputError("give exactly one of --priorities R.csv or --scores S.csv")
+    kind, ranking = given[0]
     programs, capacity = schemas.capacities(
         read_table(capacities, required=schemas.CAPACITIES), str(capacities)
     )
     preference_frame = read_table(preferences, required=schemas.PREFERENCES)
     applicants, prefs = schemas.preferences(preference_frame, str(preferences), programs, str(capacities))
-    if priorities is not None:
-        ranked = schemas.priorities(
-            read_table(priorities, required=schemas.PRIORITIES),
-            str(priorities),
-            programs,
-            str(capacities),
-            applicants,
-        )
+    if kind == "priorities":
+        frame = read_table(ranking, required=schemas.PRIORITIES)
+        ranked = schemas.priorities(frame, str(ranking), programs, str(capacities), applicants)
         market = market_with_priorities(prefs, capacity, ranked)
     else:
-        assert scores is not None
-        table = schemas.scores(read_table(scores, required=schemas.SCORES), str(scores))
-        ranks = schemas.score_ranks(table, str(scores), preference_frame, str(preferences))
+        table = schemas.scores(read_table(ranking, required=schemas.SCORES), str(ranking))
+        ranks = schemas.score_ranks(table, str(ranking), preference_frame, str(preferences))
         market = market_with_common_priority(prefs, capacity, ranks)
     solve = matching.applicant_proposing if proposing is Proposing.applicants else matching.program_proposing
     with busy(f"matching {len(applicants):,} applicants", len(prefs.applicant)):

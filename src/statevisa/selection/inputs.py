@@ -12,7 +12,7 @@ Polars; only the rows being reported are visited one by one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import polars as pl
@@ -27,6 +27,10 @@ _TIMESTAMP = (
     r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(:\d{2}(?:\.\d{1,9})?)?)?"
     r"(Z|[+-]\d{2}:?\d{2})?$"
 )
+
+
+Describe = Callable[[list[int]], list[str]]
+"""Words the problem of each given row (0-based indices into the table)."""
 
 
 class TableCheck:
@@ -47,16 +51,23 @@ class TableCheck:
         if self.messages:
             raise InputError(self.messages)
 
-    def report(self, column: str, bad: pl.Series | NDArray[np.bool_], problem: pl.Series) -> None:
-        """Record a problem for each row where `bad` is true, worded by `problem`."""
+    def report(self, column: str, bad: pl.Series | NDArray[np.bool_], problem: str | Describe) -> None:
+        """Record a problem for each row where `bad` is true.
+
+        `problem` is the text, or a function wording it for given row indices:
+        it is called for the reported rows only, so a clean million-row column
+        costs no message building.
+        """
         mask = bad.fill_null(True).to_numpy() if isinstance(bad, pl.Series) else bad
         rows = np.flatnonzero(mask)
         if not rows.size:
             return
+        shown = rows[:MAX_MESSAGES].tolist()
+        texts = [problem] * len(shown) if isinstance(problem, str) else problem(shown)
         ids = self.frame[self.id_column] if self.id_column in self.frame.columns else None
-        for row in rows[:MAX_MESSAGES].tolist():
+        for row, text in zip(shown, texts, strict=True):
             label = row_label(row, None if ids is None else ids[row])
-            self.messages.append(f"{self.source}: {label}, column {column}: {problem[row]}")
+            self.messages.append(f"{self.source}: {label}, column {column}: {text}")
         if rows.size > MAX_MESSAGES:
             more = rows.size - MAX_MESSAGES
             self.messages.append(f"{self.source}: column {column}: {more} more rows like these")
@@ -65,7 +76,7 @@ class TableCheck:
         """Ids, whitespace-trimmed: never empty; distinct when `unique`."""
         values = self.frame[column]
         empty = values.is_null() | (values == "")
-        self.report(column, empty, pl.Series(["empty id"] * self.frame.height))
+        self.report(column, empty, "empty id")
         if unique:
             self.unique_rows([column], "duplicate id")
         return values.fill_null("")
@@ -151,15 +162,25 @@ class TableCheck:
         return found.fill_null(-1).to_numpy().astype(np.int64, copy=False)
 
     def unique_rows(self, columns: Sequence[str], what: str) -> None:
-        """Report rows that repeat an earlier row's `columns` (reported on the last column)."""
-        indexed = self.frame.select(columns).with_row_index("_row")
-        first = indexed.group_by(columns).agg(pl.col("_row").min().alias("_first"))
-        joined = indexed.join(first, on=list(columns), how="left", maintain_order="left")
-        repeated = joined["_row"] != joined["_first"]
-        problem = pl.select(pl.format(what + " (first on row {})", joined["_first"] + 2))
-        self.report(columns[-1], repeated, problem.to_series())
+        """Report rows that repeat an earlier row's `columns` (reported on the last column).
+
+        One hashing pass finds whether anything repeats; only the repeated rows
+        are then grouped to name the first occurrence.
+        """
+        keys = self.frame.select(columns)
+        repeated = keys.is_duplicated()
+        if not repeated.any():
+            return
+        subset = keys.with_row_index("_row").filter(repeated)
+        first = subset.group_by(columns).agg(pl.col("_row").min().alias("_first"))
+        joined = subset.join(first, on=list(columns), how="left", maintain_order="left")
+        later = joined.filter(pl.col("_row") != pl.col("_first"))
+        first_of = dict(zip(later["_row"].to_list(), later["_first"].to_list(), strict=True))
+        bad = np.zeros(self.frame.height, dtype=np.bool_)
+        bad[later["_row"].to_numpy()] = True
+        self.report(columns[-1], bad, lambda rows: [f"{what} (first on row {first_of[r] + 2})" for r in rows])
 
 
-def _quoted(values: pl.Series, suffix: str) -> pl.Series:
-    """Per-row text "'value' suffix" for messages."""
-    return pl.select(pl.format("'{}' " + suffix, values.fill_null(""))).to_series()
+def _quoted(values: pl.Series, suffix: str) -> Describe:
+    """A `Describe` that quotes each row's value, then `suffix`."""
+    return lambda rows: [f"'{'' if values[r] is None else values[r]}' {suffix}" for r in rows]

@@ -58,7 +58,7 @@ def priority_ranks(order: NDArray[np.int64]) -> NDArray[np.int64]:
 def invite(
     applicant_ids: pl.Series,
     scores: NDArray[np.float64],
-    submitted_at: NDArray[np.int64],
+    submitted_at: NDArray[np.int64] | None,
     invitations: int,
     min_score: float | None = None,
 ) -> NDArray[np.int64]:

@@ -134,8 +134,7 @@ def score_ranks(
     check = TableCheck(preferences_frame, preferences_source, "applicant_id")
     score_row = check.lookup("applicant_id", table.applicant_ids)
     first = check.frame["applicant_id"].is_first_distinct().to_numpy()
-    problem = pl.Series([f"no score in {scores_source}"] * preferences_frame.height)
-    check.report("applicant_id", (score_row < 0) & first, problem)
+    check.report("applicant_id", (score_row < 0) & first, f"no score in {scores_source}")
     check.raise_if_any()
     result: NDArray[np.int64] = ranks[score_row[first]]
     return result
