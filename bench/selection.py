@@ -14,9 +14,13 @@ Every figure is measured in this run, on this machine.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import statistics
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
@@ -152,6 +156,44 @@ def bench_lottery(n: int, slots: int) -> None:
     print(f"  verify / draw              {verify_seconds / draw_seconds:8.2f}")
 
 
+def _run(command: Callable[[list[str]], None], args: list[str]) -> None:
+    """Run a CLI entry point in-process; Click ends even a success with SystemExit(0)."""
+    try:
+        command(args)
+    except SystemExit as done:
+        if done.code not in (0, None):
+            raise RuntimeError(f"statevisa {' '.join(args[:2])} exited {done.code}") from done
+
+
+def bench_cli_lottery(n: int, slots: int) -> None:
+    """The same draw end to end through the CLI: read and check the CSV, draw, write W.csv."""
+    from statevisa.cli import main as statevisa
+
+    seed = bytes(range(32)).hex()
+    with tempfile.TemporaryDirectory() as folder:
+        entries, winners = Path(folder) / "E.csv", Path(folder) / "W.csv"
+        pl.DataFrame(
+            {
+                "entry_id": pl.select(
+                    pl.format("E{}", pl.int_range(n).cast(pl.String).str.zfill(9))
+                ).to_series(),
+                "weight": np.random.default_rng(3).integers(1, 5, n),
+            }
+        ).write_csv(entries)
+        base = ["select"]
+        draw_args = [*base, "lottery", "--entries", str(entries), "--slots", str(slots)]
+        draw_args += ["--seed", seed, "--out", str(winners)]
+        commitment = lottery.commitment(bytes.fromhex(seed))
+        verify_args = [*base, "verify", "--entries", str(entries), "--seed", seed]
+        verify_args += ["--commitment", commitment, "--winners", str(winners)]
+        _, draw_seconds = timed(lambda: _run(statevisa, draw_args))
+        with contextlib.redirect_stdout(io.StringIO()):
+            _, verify_seconds = timed(lambda: _run(statevisa, verify_args))
+    print(f"CLI end to end over a {n:,}-row E.csv (read, check ids and weights, draw, write)")
+    print(f"  statevisa select lottery   {draw_seconds:8.3f} s")
+    print(f"  statevisa select verify    {verify_seconds:8.3f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="a tenth of the sizes")
@@ -160,6 +202,7 @@ def main() -> None:
     bench_scale(1_000_000 // scale, 10_000 // scale, 10)
     bench_against_matching(2_000, 50, 10)
     bench_lottery(20_000_000 // scale, 85_000 // scale)
+    bench_cli_lottery(20_000_000 // scale, 85_000 // scale)
 
 
 if __name__ == "__main__":
