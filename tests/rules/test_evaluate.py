@@ -79,12 +79,32 @@ def test_a_date_before_every_period_is_refused(demo: Program) -> None:
 
 
 def test_an_open_parameter_is_refused_until_a_scenario_value_is_given() -> None:
-    program = parse_program(DEMO, Path("demo.yaml"))
+    program = parse_program(
+        DEMO.replace("outputs: [meets_wage_floor", "outputs: [cap_left, meets_wage_floor"), Path("d")
+    )
     with pytest.raises(PolicyError, match=r"'cap' is OPEN on 2025-06-01 .*--set cap=VALUE"):
         resolve(program, dt.date(2025, 6, 1))
     resolved = resolve(program, dt.date(2025, 6, 1), {"cap": "40"})
     assert resolved.values["cap"].status is Status.SCENARIO
-    assert resolved.scalar("cap") == 40
+    assert case(resolved, offered_wage=1, county_median_wage=1)["cap_left"] == 39
+
+
+def test_an_open_parameter_no_output_needs_does_not_block() -> None:
+    program = parse_program(DEMO, Path("demo.yaml"))
+    resolved = resolve(program, dt.date(2025, 6, 1))
+    assert "cap" not in resolved.values
+    assert case(resolved, offered_wage=60_000, county_median_wage=50_000)["meets_wage_floor"] is True
+
+
+def test_the_evaluation_date_is_a_name(tmp_path: Path) -> None:
+    text = DEMO.replace("outputs: [meets_wage_floor, wage_floor]", "outputs: [late]").replace(
+        "  cap_left:", '  late:\n    formula: on >= date("2026-01-01")\n    cite: x\n  cap_left:'
+    )
+    program = parse_program(text, tmp_path / "p.yaml")
+    assert case(resolve(program, dt.date(2025, 12, 31)), offered_wage=1, county_median_wage=1) == {
+        "late": False
+    }
+    assert case(resolve(program, dt.date(2026, 1, 1)), offered_wage=1, county_median_wage=1) == {"late": True}
 
 
 def test_scenario_values_must_fit_the_parameter(demo: Program) -> None:

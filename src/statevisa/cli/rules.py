@@ -24,7 +24,7 @@ from statevisa.rules.evaluate import evaluate_frame
 from statevisa.rules.explain import SCHEMA_VERSION, Trace, json_value, render, show
 from statevisa.rules.load import load_program
 from statevisa.rules.model import Program, Status
-from statevisa.rules.resolve import Resolved, resolve
+from statevisa.rules.resolve import Resolved, resolve, unconfirmed
 from statevisa.rules.validate import validate
 from statevisa.tables import read_table, table_format, write_table
 
@@ -137,6 +137,11 @@ def explain(
             "outputs": {name: json_value(value) for name, value in result.outputs.items()},
             "notices": [" ".join(n.message.split()) for n in prog.notices_on(resolved.on)],
             "explanation": [trace.to_json() for trace in result.traces.values()],
+            "unconfirmed": [
+                {"name": u.name, "status": u.status.value, "has_value": u.has_value,
+                 "cite": u.cite, "note": u.note}
+                for u in unconfirmed(prog, resolved.on)
+            ],
         }  # fmt: skip
         typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
         return
@@ -147,6 +152,15 @@ def explain(
     stdout.print("  ".join(f"{name} [cyan]{show(value)}[/cyan]" for name, value in result.outputs.items()))
     for trace in roots(list(result.traces.values())):
         stdout.print(render(trace))
+    flagged = unconfirmed(prog, resolved.on)
+    if flagged:
+        stdout.print(
+            f"[bold yellow]Not confirmed law on {resolved.on}[/bold yellow] ({len(flagged)} parameters)"
+        )
+        for item in flagged:
+            value = "has a value" if item.has_value else "OPEN: no value"
+            note = f" — {item.note}" if item.note else ""
+            stdout.print(f"  {item.name}: {item.status.value}, {value} [{item.cite}]{note}", markup=False)
     if prog.references:
         stdout.print("[bold]Sources[/bold]")
         for ref in prog.references.values():

@@ -30,6 +30,8 @@ from statevisa.rules.model import (
 from statevisa.rules.source import Problems, place
 
 INT, FLOAT, BOOL, STRING, DATE = (Type(k) for k in (Kind.INT, Kind.FLOAT, Kind.BOOL, Kind.STRING, Kind.DATE))
+EVALUATION_DATE = "on"
+"""The built-in name for the evaluation date (``--on``), usable in any formula."""
 FUNCTIONS = ("min", "max", "sum", "clip", "abs", "floor", "ceil", "date")
 
 
@@ -104,6 +106,8 @@ class _Formula:
         raise AssertionError(f"unknown node {node!r}")
 
     def name(self, node: ast.Name) -> Type:
+        if node.id == EVALUATION_DATE:
+            return DATE
         if node.id in self.allowed:
             return self.allowed[node.id]
         parameter = self.checker.program.parameters.get(node.id)
@@ -387,6 +391,22 @@ def check_program(program: Program, output_spans: Mapping[str, Span]) -> Program
         if name not in program.rules and name not in program.inputs:
             problems.add(span, f"output '{name}' is not a rule or an input")
     problems.raise_if_any()
+    needed = _needed(acyclic, [name for name in program.outputs if name in acyclic])
     return dataclasses.replace(
-        program, types=checker.types, layers=_layers(acyclic, ordered), key_types=checker.key_types
+        program,
+        types=checker.types,
+        layers=_layers(acyclic, [name for name in ordered if name in needed]),
+        key_types=checker.key_types,
     )
+
+
+def _needed(deps: Mapping[str, set[str]], outputs: Sequence[str]) -> set[str]:
+    """The rules the outputs depend on, directly or not (outputs included)."""
+    needed: set[str] = set()
+    stack = list(outputs)
+    while stack:
+        name = stack.pop()
+        if name not in needed:
+            needed.add(name)
+            stack.extend(deps[name])
+    return needed

@@ -142,6 +142,8 @@ class _CaseEvaluator:
         raise AssertionError(f"unknown node {node!r}")
 
     def name(self, name: str, uses: _Uses) -> Value:
+        if name == "on":
+            return self.resolved.on
         if name in self.program.parameters:
             in_force = self.resolved.values[name]
             value = self.resolved.scalar(name)

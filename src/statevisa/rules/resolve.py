@@ -53,11 +53,45 @@ class Resolved:
         return {value.status for value in self.values.values()}
 
 
+@dataclass(frozen=True)
+class Unconfirmed:
+    """A parameter whose value on a date is not confirmed law: OPEN, unconfirmed or a default."""
+
+    name: str
+    status: Status
+    has_value: bool
+    cite: str
+    note: str | None
+
+
+def unconfirmed(program: Program, on: dt.date) -> list[Unconfirmed]:
+    """Every parameter of the program that is not confirmed law on `on`, used or not."""
+    found = []
+    for spec in program.parameters.values():
+        period = spec.period_on(on)
+        if period is not None and (
+            period.shape is None or period.status in (Status.UNCONFIRMED, Status.DEFAULT)
+        ):
+            found.append(
+                Unconfirmed(
+                    spec.name, period.status, period.shape is not None, period.citation.short(), period.note
+                )
+            )
+    return found
+
+
 def used_parameters(program: Program) -> list[str]:
-    """Parameters some rule refers to, in declaration order."""
+    """Parameters the outputs, the constraints or the optional inputs need, in declaration order.
+
+    A parameter only a rule outside every output uses is not needed, so an OPEN value
+    there does not block the decisions that do not depend on it.
+    """
+    nodes = [program.rules[name].node for name in program.order]
+    nodes += [c.node for c in program.constraints]
+    nodes += [spec.optional_when for spec in program.inputs.values() if spec.optional_when is not None]
     names: set[str] = set()
-    for rule in program.rules.values():
-        names |= ast.names_in(rule.node)
+    for node in nodes:
+        names |= ast.names_in(node)
     return [name for name in program.parameters if name in names]
 
 

@@ -50,11 +50,17 @@ class Document:
         return Span(self.name, 1, 1)
 
     def key_span(self, mapping: CommentedMap, key: object) -> Span:
-        line, column = mapping.lc.key(key)
+        try:
+            line, column = mapping.lc.key(key)
+        except (KeyError, TypeError):  # a key merged in with `<<:` keeps no position of its own
+            line, column = mapping.lc.line, mapping.lc.col
         return Span(self.name, line + 1, column + 1)
 
     def value_span(self, mapping: CommentedMap, key: object) -> Span:
-        line, column = mapping.lc.value(key)
+        try:
+            line, column = mapping.lc.value(key)
+        except (KeyError, TypeError):
+            line, column = mapping.lc.line, mapping.lc.col
         return Span(self.name, line + 1, column + 1)
 
     def item_span(self, sequence: CommentedSeq, index: int) -> Span:
@@ -69,6 +75,8 @@ class Document:
         """
         value = mapping[key]
         span = self.value_span(mapping, key)
+        if key not in mapping.lc.data:
+            return span, False
         if isinstance(value, LiteralScalarString | FoldedScalarString):
             lines = self.text.splitlines()
             body = lines[span.line] if span.line < len(lines) else ""

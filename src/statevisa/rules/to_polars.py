@@ -64,6 +64,8 @@ class Compiler:
         if isinstance(node, ast.Number | ast.String | ast.Boolean):
             return pl.lit(node.value)
         if isinstance(node, ast.Name):
+            if node.id == "on":
+                return pl.lit(self.resolved.on)
             if node.id in self.program.parameters:
                 return pl.lit(self.resolved.scalar(node.id))
             return pl.col(node.id)
