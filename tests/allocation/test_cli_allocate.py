@@ -228,3 +228,23 @@ def test_bad_among_options_exit_2(cli: CliRunner, args: list[str], words: list[s
     assert result.code == 2
     for word in words:
         assert word in result.stderr
+
+
+def test_w_visa_caps_come_from_its_program_file(cli: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "w.csv"
+    result = cli("allocate", "--program", "w-visa", "--year", "2024", "--out", str(out))
+    assert result.code == 0, result.stderr
+    caps = pl.read_csv(out, schema_overrides={"fips": pl.String})
+    assert caps.height == 51
+    assert caps["allocation"].sum() == 500_000
+    by_state = dict(zip(caps["fips"], caps["allocation"], strict=True))
+    assert (by_state["06"], by_state["56"], by_state["11"]) == (33_404, 5_423, 5_506)
+    assert (caps["floor"] == 5_000).all()
+    assert "w-visa population_pool = 245000 (unconfirmed)" in result.stderr
+
+
+def test_program_allocation_refuses_what_the_program_leaves_open(cli: CliRunner) -> None:
+    result = cli("allocate", "--program", "state-sponsored-visa-2019", "--year", "2024")
+    assert result.code == 2
+    assert "does not define population_pool" in result.stderr
+    assert cli("allocate", "--program", "w-visa", "--year", "2024", "--total", "5").code == 2

@@ -23,7 +23,8 @@ import typer
 from rich.table import Table
 
 from statevisa.allocation.apportion import METHODS, Method, quotas, with_floor
-from statevisa.cli.common import stdout
+from statevisa.cli.common import stderr, stdout
+from statevisa.cli.rules import parse_on
 from statevisa.errors import InputError
 from statevisa.tables import read_table, row_label, write_table
 
@@ -66,9 +67,23 @@ def allocate(
         int, typer.Option("--floor", help="Fixed F per unit before the proportional split.")
     ] = 0,
     out: Annotated[Path | None, typer.Option("--out", help="Write fips,allocation,... here.")] = None,
+    program: Annotated[
+        str | None,
+        typer.Option("--program", help="Read the floor, pool and method from a program file (w-visa)."),
+    ] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", help="With --program: the date its parameters are read for.")
+    ] = None,
 ) -> None:
     """Apportion a total among states or counties by population (Hamilton, Huntington-Hill, ...)."""
-    request = _request(total, population, among, year, method, minimum, floor)
+    if program is not None:
+        options = {"--total": total, "--population": population, "--method": method}
+        given = [name for name, value in {**options, "--floor": floor, "--minimum": minimum}.items() if value]
+        if given:
+            raise InputError(f"--program {program} sets the numbers itself: drop {', '.join(given)}")
+        request = _program_request(program, among or "states", year, on)
+    else:
+        request = _request(total, population, among, year, method, minimum, floor)
     result = _allocate(request)
     if out is None:
         _print(result, request)
@@ -119,6 +134,50 @@ def _request(
     else:
         units, source = _vendored(cast(str, among), cast(int, year))
     return Request(units, cast(int, total), cast(Method, method), minimum, floor, source)
+
+
+PROGRAM_PARAMETERS = ("base_per_state", "population_pool", "rounding_method", "jurisdictions")
+
+
+def _program_request(reference: str, among: str, year: int | None, on: str | None) -> Request:
+    """A first-program-year allocation from a program's dated, cited parameters.
+
+    The total is base_per_state per jurisdiction plus population_pool shared by
+    population (S. 1040's W visa: 5,000 each and 245,000 by population); later years
+    grow by a formula the program marks OPEN, so only the first year is computed.
+    """
+    from statevisa.cli.rules import open_program
+    from statevisa.rules.resolve import resolve
+
+    if year is None:
+        raise InputError("--program needs --year Y (the July 1 population estimate year)")
+    if among != "states":
+        raise InputError(f"--program {reference} shares its numbers among states, not {among}")
+    resolved = open_program(reference, parse_on(on), {})
+    program = resolved.program
+    missing = [name for name in PROGRAM_PARAMETERS if name not in program.parameters]
+    if missing:
+        raise InputError(
+            f"{program.id} does not define {', '.join(missing)}: it has no population-share allocation "
+            "to compute (a formula it marks OPEN cannot be computed without a scenario)"
+        )
+    fixed = resolve(program, resolved.on, names=PROGRAM_PARAMETERS)
+    method, scope = str(fixed.scalar("rounding_method")), str(fixed.scalar("jurisdictions"))
+    if method not in METHODS or scope not in ("50_states_and_dc", "50_states"):
+        raise InputError(
+            f"{program.id}: rounding_method '{method}' or jurisdictions '{scope}' is not supported"
+        )
+    units, source = _vendored("states", year)
+    if scope == "50_states":
+        units = units.filter(pl.col("fips") != "11")
+    base, pool = int(fixed.scalar("base_per_state")), int(fixed.scalar("population_pool"))
+    for name in PROGRAM_PARAMETERS:
+        value = fixed.values[name]
+        stderr.print(
+            f"{program.id} {name} = {fixed.scalar(name)} ({value.status.value}) [{value.cite}]", markup=False
+        )
+    label = f"{program.id} {program.version}, first program year, parameters in force {resolved.on}"
+    return Request(units, base * units.height + pool, method, 0, base, f"{label}; {source}")
 
 
 def _read_population(path: Path) -> pl.DataFrame:
