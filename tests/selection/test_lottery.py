@@ -232,3 +232,9 @@ def test_the_published_test_vectors() -> None:
         "0x1.62e42fefa39edp-1",
         "0x1.5aa16394d4834p+2",
     ]
+
+
+@pytest.mark.parametrize("weight", [-1.0, float("nan"), float("inf"), 1e-310])
+def test_draw_refuses_weights_that_would_drop_an_entry_silently(weight: float) -> None:
+    with pytest.raises(ValueError, match="weight"):
+        lottery.draw(SEED, pl.Series(["a", "b"]), 1, np.array([1.0, weight]))

@@ -1,0 +1,1 @@
+"""Selection: ranked rounds, verifiable weighted lotteries and stable matching, on arrays."""

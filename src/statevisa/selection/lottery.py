@@ -152,12 +152,21 @@ def draw(
 ) -> Draw:
     """Draw min(`slots`, entries of positive weight) distinct winners, in draw order.
 
-    `entry_ids` must be distinct and each weight 0 or finite and at least
-    `MIN_POSITIVE_WEIGHT` (checked at the edge, where rows can be named);
-    `weights=None` means all 1.
+    `entry_ids` must be distinct (checked at the edge, where rows can be
+    named); each weight must be 0 or finite and at least `MIN_POSITIVE_WEIGHT`,
+    else ValueError, since a smaller one would overflow the race key and drop
+    the entry silently. `weights=None` means all 1.
     """
     if slots < 0:
         raise ValueError("slots must be non-negative")
+    if weights is not None:
+        if len(weights) != len(entry_ids):
+            raise ValueError("one weight per entry is needed")
+        refused = ~np.isfinite(weights) | (weights < 0) | ((weights > 0) & (weights < MIN_POSITIVE_WEIGHT))
+        if refused.any():
+            raise ValueError(
+                f"weight {weights[refused][0]!r} is neither 0 nor in [{MIN_POSITIVE_WEIGHT:g}, inf)"
+            )
     tags = entry_tags(seed, entry_ids)
     keys = race_keys(tags, weights)
     return Draw(winners=order_by_key(keys, tags, entry_ids, slots), tags=tags, keys=keys)
