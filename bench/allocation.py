@@ -114,7 +114,8 @@ def heartland() -> None:
     same inputs as Python tuples (its conversion is not counted).
     """
     from statevisa.allocation import heartland_inputs as inputs
-    from statevisa.allocation.heartland import default_parameters, evaluate
+    from statevisa.allocation.heartland import evaluate
+    from statevisa.allocation.heartland_policy import default_parameters
 
     params = default_parameters()
     start = time.perf_counter()

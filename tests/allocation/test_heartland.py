@@ -12,10 +12,10 @@ from statevisa.allocation.heartland import (
     LISTING_COLUMNS,
     Combine,
     Eligibility,
-    default_parameters,
     evaluate,
 )
 from statevisa.allocation.heartland_cap import allocate, participant_problems
+from statevisa.allocation.heartland_policy import default_parameters
 
 START, SMALL = 1_000_000_000, 1_000
 
@@ -171,3 +171,11 @@ def test_allocations_are_whole_non_negative_and_sum_to_the_cap(
     if periods == 4:
         quarters = out.select(pl.sum_horizontal(pl.col(r"^period_\d$")))
         assert quarters.to_series().to_list() == out["allocation"].to_list()
+
+
+def test_default_parameters_come_from_the_heartland_policy_file() -> None:
+    params = default_parameters()
+    found = (params.window_years, params.growth_ratio, params.combine, params.cap_national)
+    assert found == (10, 1.0, "any", 50_000)
+    assert params.status == "unconfirmed"
+    assert params.citation.startswith("heartland ")

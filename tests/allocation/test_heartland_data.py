@@ -12,7 +12,8 @@ import polars as pl
 import pytest
 
 from statevisa.allocation import heartland_inputs as inputs
-from statevisa.allocation.heartland import Eligibility, HeartlandParameters, default_parameters
+from statevisa.allocation.heartland import Eligibility, HeartlandParameters
+from statevisa.allocation.heartland_policy import default_parameters
 from statevisa.errors import InputError
 from statevisa.reference import population
 

@@ -2,9 +2,9 @@
 
 Nobody has read section 3 of S. 5644, so everything here follows the *default encoding* of
 shared/specs/programs/heartland.md §5 (a product choice, not bill text). Every number the
-rules use is a field of `HeartlandParameters`, passed in by the caller; `default_parameters()`
-is the one place that holds the defaults until the rules engine serves them from the
-heartland policy file.
+rules use is a field of `HeartlandParameters`, passed in by the caller and read from the
+`heartland` policy file (programs/US/heartland) by `parameters_from`, so the numbers are
+dated and cited in one place.
 
 The core takes frames already cut to one vintage (see `heartland_inputs`) and never reads
 files. Rules (heartland.md §5.2):
@@ -18,9 +18,11 @@ files. Rules (heartland.md §5.2):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, cast
 
 import polars as pl
+
+from statevisa.rules.resolve import Resolved
 
 Combine = Literal["any", "all"]
 MissingTest = Literal["skip_and_flag", "fail_and_flag"]
@@ -87,34 +89,53 @@ class HeartlandParameters:
     citation: str = "statevisa Heartland default encoding (heartland.md §5.1)"
 
 
-def default_parameters() -> HeartlandParameters:
-    """The Heartland default encoding of shared/specs/programs/heartland.md §5.1.
+POLICY_PARAMETERS = (
+    "window_years", "growth_ratio", "prime_age_enabled", "prime_age_band_low", "prime_age_band_high",
+    "combine_mode", "missing_test", "cap_national", "apportionment_method", "apportionment_weight",
+    "min_per_county", "reallocate_unused", "periods_per_year",
+)  # fmt: skip
+"""The parameters of the `heartland` program file that `HeartlandParameters` carries."""
 
-    Every value has status `unconfirmed`: it is the "default encoding, not bill text",
-    standing in for S. 5644 §3, which nobody on the project has read. Rationale per value
-    (tags as in §5.1): a 10-year window (DEFAULT, after EIG's decade-long measures [S]); end
-    year and vintage resolved from the shipped data (V2020, 2010-2020); growth ratio 1.0 (EIG
-    "grew more slowly than the nation" [S]); prime-age test on, band 25-54 ([S] EIG); combine
-    `any` (EIG "decline or slow growth" [S]); missing tests skipped and flagged; housing
-    exclusion off (EIG principle [S], no housing data shipped); national cap 50,000 (reported
-    [S] in a machine-generated summary); Hamilton over total population, minimum 0, no
-    reallocation, one issuance period a year (all DEFAULT).
+
+def parameters_from(policy: Resolved) -> HeartlandParameters:
+    """The Heartland parameters in force in the `heartland` policy file on its date.
+
+    The program file (programs/US/heartland) dates and cites each value; every one has
+    status `unconfirmed`, being the "default encoding, not bill text" of heartland.md §5.1
+    that stands in for S. 5644 §3. End year and vintage are resolved from the shipped data.
     """
+    value = policy.scalar
+    combine, missing, weight = (
+        str(value("combine_mode")),
+        str(value("missing_test")),
+        str(value("apportionment_weight")),
+    )
+    if combine not in ("any", "all") or missing not in ("skip_and_flag", "fail_and_flag"):
+        raise ValueError(f"heartland: unsupported combine_mode '{combine}' or missing_test '{missing}'")
+    if weight not in ("population", "prime_age"):
+        raise ValueError(f"heartland: unsupported apportionment_weight '{weight}'")
+    statuses = sorted({policy.values[name].status.value for name in POLICY_PARAMETERS})
     return HeartlandParameters(
-        window_years=10,
+        window_years=int(value("window_years")),
         end_year=None,
         vintage=None,
-        growth_ratio=1.0,
-        prime_age=PrimeAgeTest(),
-        combine="any",
-        missing_test="skip_and_flag",
+        growth_ratio=float(value("growth_ratio")),
+        prime_age=PrimeAgeTest(
+            enabled=bool(value("prime_age_enabled")),
+            band=(int(value("prime_age_band_low")), int(value("prime_age_band_high"))),
+        ),
+        combine=cast(Combine, combine),
+        missing_test=cast(MissingTest, missing),
         housing_exclusion=frozenset(),
-        cap_national=50_000,
-        apportionment_method="hamilton",
-        apportionment_weight="population",
-        min_per_county=0,
-        reallocate_unused=False,
-        periods_per_year=1,
+        cap_national=int(value("cap_national")),
+        apportionment_method=str(value("apportionment_method")),
+        apportionment_weight=cast(Weight, weight),
+        min_per_county=int(value("min_per_county")),
+        reallocate_unused=bool(value("reallocate_unused")),
+        periods_per_year=int(value("periods_per_year")),
+        status="/".join(statuses),
+        citation=f"{policy.program.id} {policy.program.version} ({policy.program.path.parent.name}), "
+        f"parameters in force {policy.on}",
     )
 
 

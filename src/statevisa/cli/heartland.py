@@ -23,9 +23,9 @@ from statevisa.allocation.heartland import (
     Eligibility,
     HeartlandParameters,
     Weight,
-    default_parameters,
 )
 from statevisa.allocation.heartland_cap import NO_CEILING, allocate, participant_problems
+from statevisa.allocation.heartland_policy import default_parameters
 from statevisa.cli.common import stderr, stdout, warn
 from statevisa.errors import InputError
 from statevisa.reference.codes import is_county_fips
