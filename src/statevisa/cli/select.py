@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import numpy as np
 import polars as pl
@@ -40,9 +40,6 @@ class Proposing(StrEnum):
 
     applicants = "applicants"
     programs = "programs"
-
-
-Table = Annotated[Path, typer.Option(dir_okay=False)]
 
 
 @contextmanager
@@ -184,7 +181,7 @@ def _describe(difference: lottery.Discrepancy, winners: Path, published: pl.Seri
     return f"{where}: draw order {at + 1} is {difference.expected!r}, found {difference.found!r}"
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     """Report a verification failure (exit 1: the input was fine, the claim was not)."""
     print_errors([message])
     raise typer.Exit(1)
