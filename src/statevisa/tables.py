@@ -71,6 +71,12 @@ def row_label(index: int, row_id: object = None) -> str:
     return label
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
 def write_table(frame: pl.DataFrame, path: Path) -> None:
     """Write `frame` to `path` (format from the suffix) atomically: all of it or nothing."""
     fmt = table_format(path)
@@ -85,6 +91,7 @@ def write_table(frame: pl.DataFrame, path: Path) -> None:
             frame.write_csv(tmp)
         else:
             frame.write_parquet(tmp)
+        tmp.chmod(0o666 & ~_umask())  # mkstemp makes the file private; outputs get normal modes
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
-from tests.conftest import CliRunner
 
 from statevisa.allocation.heartland import LISTING_COLUMNS
+from tests.conftest import CliRunner
 
 
 def test_counties_2017_window_writes_3143_rows_in_the_spec_order(cli: CliRunner, tmp_path: Path) -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from tests.conftest import CRS_E3, CliRunner
 
 from statevisa.programs import find_program
+from tests.conftest import CRS_E3, CliRunner
 
 BAD = Path(__file__).parents[1] / "rules" / "bad"
 HEADER = (

@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from tests.conftest import CRS_E3
 
 from statevisa.errors import InputError, PolicyError
 from statevisa.rules.cases import evaluate_one
@@ -14,6 +13,7 @@ from statevisa.rules.explain import Trace, TraceKind
 from statevisa.rules.load import parse_program
 from statevisa.rules.model import Program, Status
 from statevisa.rules.resolve import Resolved, resolve
+from tests.conftest import CRS_E3
 
 E3 = CRS_E3
 

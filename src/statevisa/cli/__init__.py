@@ -10,10 +10,11 @@ import sys
 
 import typer
 
-from statevisa.cli import allocate, rules
+from statevisa.cli import allocate, demo, rules
 from statevisa.cli import data as data_cli
 from statevisa.cli import heartland as heartland_cli
 from statevisa.cli import select as select_cli
+from statevisa.cli import sim as sim_cli
 from statevisa.cli import wages as wages_cli
 from statevisa.cli.common import print_errors
 from statevisa.errors import StatevisaError
@@ -26,11 +27,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-allocate.register(app)
+demo.register(app)
 rules.register(app)
+allocate.register(app)
 app.add_typer(data_cli.app, name="data")
 app.add_typer(heartland_cli.app, name="heartland")
 app.add_typer(select_cli.app, name="select")
+app.add_typer(sim_cli.app, name="sim")
 app.add_typer(wages_cli.app, name="wages")
 
 
