@@ -75,7 +75,9 @@ def entries(registrations: pl.DataFrame, rules: H1BRules) -> pl.DataFrame:
     the lowest level across the registration's worksites, as registered) and
     ``advanced_degree`` (bool). Per beneficiary the level is the lowest across
     their registrations; a beneficiary whose registrations disagree on the
-    advanced degree is refused, since the person either holds it or not.
+    advanced degree is refused, since the person either holds it or not. A
+    wage below level I is refused too: how it counts is OPEN in the spec
+    (item 4), so the caller must map it to a level explicitly.
     """
     levels = registrations["wage_level"]
     if not levels.is_in(list(rules.weights)).all():
@@ -111,6 +113,8 @@ def select(
 
     ``round`` is ``regular`` or ``advanced``; ``order`` counts from 1 within the
     round. A round with fewer eligible entries than its target selects them all.
+    A later selection round (spec rule 10) is another call on the entries not
+    yet selected, with its own committed seed.
     """
     ids = pool["entry_id"]
     tags = entry_tags(seed, ids)
