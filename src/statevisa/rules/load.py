@@ -19,6 +19,7 @@ from statevisa.rules import ast
 from statevisa.rules.check import check_program
 from statevisa.rules.load_parameters import (
     Context,
+    expect_mapping,
     parse_citation,
     parse_date,
     parse_parameter,
@@ -238,10 +239,9 @@ def _formula(ctx: Context, mapping: CommentedMap, key: str, what: str) -> tuple[
 
 def _input(ctx: Context, name: str, body: object, span: Span) -> InputSpec | None:
     what = f"input '{name}'"
-    if not isinstance(body, CommentedMap):
-        ctx.problems.add(span, f"{what}: expected a mapping with a type")
+    body = expect_mapping(ctx, body, span, what, INPUT_KEYS, "a type")
+    if body is None:
         return None
-    unknown_keys(ctx, body, INPUT_KEYS, what)
     kind = INPUT_TYPES.get(str(body.get("type")))
     if kind is None:
         ctx.problems.add(span, f"{what}: type must be one of {', '.join(INPUT_TYPES)}")
@@ -291,10 +291,9 @@ def _number(ctx: Context, body: CommentedMap, key: str, what: str) -> float | No
 
 def _rule(ctx: Context, name: str, body: object, span: Span) -> RuleSpec | None:
     what = f"rule '{name}'"
-    if not isinstance(body, CommentedMap):
-        ctx.problems.add(span, f"{what}: expected a mapping with formula and cite")
+    body = expect_mapping(ctx, body, span, what, RULE_KEYS, "formula and cite")
+    if body is None:
         return None
-    unknown_keys(ctx, body, RULE_KEYS, what)
     citation = parse_citation(ctx, body.get("cite"), span, what)
     formula = _formula(ctx, body, "formula", what)
     if formula is None or citation is None:

@@ -55,6 +55,17 @@ def unknown_keys(ctx: Context, mapping: CommentedMap, allowed: tuple[str, ...], 
             )
 
 
+def expect_mapping(
+    ctx: Context, body: object, span: Span, what: str, allowed: tuple[str, ...], hint: str
+) -> CommentedMap | None:
+    """`body` as a mapping whose keys are all in `allowed`, or None after reporting why not."""
+    if not isinstance(body, CommentedMap):
+        ctx.problems.add(span, f"{what}: expected a mapping with {hint}")
+        return None
+    unknown_keys(ctx, body, allowed, what)
+    return body
+
+
 def parse_citation(ctx: Context, value: object, span: Span, what: str) -> Citation | None:
     """A citation is ``"KEY: pinpoint"`` for a declared reference, or free text."""
     if isinstance(value, CommentedMap):
@@ -132,10 +143,9 @@ def _parse_brackets(ctx: Context, value: CommentedMap, what: str) -> Brackets | 
 def parse_parameter(ctx: Context, name: str, body: object, span: Span) -> ParameterSpec | None:
     """Build one parameter, or report why it cannot be one."""
     what = f"parameter '{name}'"
-    if not isinstance(body, CommentedMap):
-        ctx.problems.add(span, f"{what}: expected a mapping with description and values")
+    body = expect_mapping(ctx, body, span, what, PARAMETER_KEYS, "description and values")
+    if body is None:
         return None
-    unknown_keys(ctx, body, PARAMETER_KEYS, what)
     declared = _declared_type(ctx, body, what)
     values = body.get("values")
     if not isinstance(values, CommentedMap) or not values:
