@@ -25,7 +25,10 @@ test: lint
 	$(BIN)/python -m pytest -n 2 -q
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet --no-build-isolation -e '.[bench]'
 	$(BIN)/python bench/rules.py
+	$(BIN)/python bench/allocation.py
+	$(BIN)/python bench/selection.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -16,6 +16,9 @@ encoded here:
   the advanced-degree holders not yet selected (84 FR 888, 2019-01-31, as
   reported: the spec tags it [S]); before, the advanced-degree round came first.
 
+The dates and values above are read from the `h1b` policy file (`rules_from`,
+and `h1b_policy.rules_for_season` for the shipped file), not held here.
+
 "Draw entries uniformly, skip beneficiaries already selected" is successive
 weighted sampling without replacement, which is what `lottery` computes: one
 race key per beneficiary. The second round continues the same race among the
@@ -29,22 +32,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 import polars as pl
 
+from statevisa.rules.model import Brackets, Scalar
+from statevisa.rules.resolve import Resolved
 from statevisa.selection.lottery import entry_tags, order_by_key, race_keys
 
 Order = Literal["regular_first", "advanced_first"]
 Unit = Literal["registration", "unique_beneficiary"]
 
-WEIGHTS_FROM = date(2026, 2, 27)
-UNIQUE_BENEFICIARY_FROM = date(2024, 3, 4)
-REGULAR_FIRST_FROM = date(2019, 4, 1)
-FY2027_WEIGHTS: Mapping[int, int] = {4: 4, 3: 3, 2: 2, 1: 1}
-UNWEIGHTED: Mapping[int, int] = {4: 1, 3: 1, 2: 1, 1: 1}
+POLICY_PARAMETERS = ("selection_weights", "selection_order", "selection_unit", "strict_wage_ranking")
+"""The parameters of the `h1b` program file (programs/US/h1b) that make up `H1BRules`."""
 
 
 @dataclass(frozen=True)
@@ -59,12 +60,30 @@ class H1BRules:
     never took effect, kept for comparison scenarios only (spec rule 11)."""
 
 
-def rules_for_season(registration_opens: date) -> H1BRules:
-    """The rules in force for a season whose registration window opens on that date."""
+def rules_from(policy: Resolved) -> H1BRules:
+    """The selection rules in force on the policy's date, from the `h1b` program file.
+
+    The file dates and cites each value: the wage weights (from 2026-02-27), the
+    order of the two rounds (from 2019-04-01) and the selection unit (from 2024-03-04).
+    """
+    weights = policy.values["selection_weights"].shape
+    if not isinstance(weights, Brackets):
+        raise ValueError("h1b: selection_weights must be brackets over wage levels 1-4")
+    by_level = {}
+    for level in (1, 2, 3, 4):
+        index = weights.index_of(level)
+        leaf = weights.shapes[index] if index is not None else None
+        if not isinstance(leaf, Scalar) or isinstance(leaf.value, bool | str):
+            raise ValueError(f"h1b: no weight for wage level {level}")
+        by_level[level] = int(leaf.value)
+    order, unit = str(policy.scalar("selection_order")), str(policy.scalar("selection_unit"))
+    if order not in ("regular_first", "advanced_first") or unit not in ("registration", "unique_beneficiary"):
+        raise ValueError(f"h1b: unsupported selection_order '{order}' or selection_unit '{unit}'")
     return H1BRules(
-        weights=FY2027_WEIGHTS if registration_opens >= WEIGHTS_FROM else UNWEIGHTED,
-        order="regular_first" if registration_opens >= REGULAR_FIRST_FROM else "advanced_first",
-        unit="unique_beneficiary" if registration_opens >= UNIQUE_BENEFICIARY_FROM else "registration",
+        weights=by_level,
+        order=cast(Order, order),
+        unit=cast(Unit, unit),
+        strict_ranking=bool(policy.scalar("strict_wage_ranking")),
     )
 
 

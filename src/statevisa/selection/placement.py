@@ -21,9 +21,9 @@ predicts them, and with what data, is a policy choice outside this module.
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp  # type: ignore[import-untyped]
+import scipy.sparse as sp
 from numpy.typing import NDArray
-from scipy.optimize import (  # type: ignore[import-untyped]
+from scipy.optimize import (
     Bounds,
     LinearConstraint,
     OptimizeResult,

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
-import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow as pa
 from numpy.typing import NDArray
 
 KEY_BYTES = 16
