@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from fractions import Fraction
 
 import numpy as np
@@ -11,19 +12,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from statevisa.selection import diversity
+from statevisa.selection.diversity_policy import rules_on
+
+RULES = rules_on(date(2025, 10, 1))
+"""The thresholds of the shipped diversity-visa program (INA 203(c)), for DV-2026."""
 
 OCTOBER_2023_REGIONS = {"AF": 10_000, "AS": 2_000, "EU": 4_500, "NA": 2, "OC": 225, "SA": 375}
 OCTOBER_2023_COUNTRIES = {"DZ": 7_500, "EG": 5_500, "MA": 5_600, "IR": 1_750, "NP": 1_300}
 
 
 def test_a_state_with_exactly_50000_admissions_stays_eligible() -> None:
-    flags = diversity.high_admission_states(np.array([50_000, 50_001, 0]))
+    flags = diversity.high_admission_states(np.array([50_000, 50_001, 0]), RULES)
     assert flags.tolist() == [False, True, False]
 
 
 def test_a_region_with_exactly_one_sixth_is_low_admission() -> None:
-    assert diversity.high_admission_regions(np.array([100_000, 500_000])).tolist() == [False, True]
-    assert diversity.high_admission_regions(np.array([100_001, 499_999])).tolist() == [True, True]
+    assert diversity.high_admission_regions(np.array([100_000, 500_000]), RULES).tolist() == [False, True]
+    assert diversity.high_admission_regions(np.array([100_001, 499_999]), RULES).tolist() == [True, True]
 
 
 def test_toy_regional_allocation_needs_the_provisional_flag() -> None:
@@ -37,8 +42,8 @@ def test_toy_regional_allocation_needs_the_provisional_flag() -> None:
 
 
 def test_per_country_ceiling_reports_its_base() -> None:
-    assert diversity.per_country_ceiling(55_000).value == 3_850
-    ceiling = diversity.per_country_ceiling(50_000)
+    assert diversity.per_country_ceiling(55_000, RULES).value == 3_850
+    ceiling = diversity.per_country_ceiling(50_000, RULES)
     assert ceiling.value == 3_500
     assert ceiling.describe() == "7% of 50,000 = 3,500"
 

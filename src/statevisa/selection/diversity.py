@@ -19,26 +19,51 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
+from statevisa.rules.resolve import Resolved
 from statevisa.selection.lottery import entry_tags, order_by_key, race_keys
 
-HIGH_ADMISSION_STATE_THRESHOLD = 50_000
-"""A state with MORE than this many admissions over 5 years is high-admission [M] 203(c)(1)(B)(ii)."""
-HIGH_ADMISSION_REGION_SHARE = Fraction(1, 6)
-"""A region with MORE than this share of the world's admissions is high-admission [M] 203(c)(1)(B)(i)."""
-PER_COUNTRY_RATE = Fraction(7, 100)
-"""No country may receive more than 7% of the year's numbers [S]; the base is OPEN."""
+POLICY_PARAMETERS = (
+    "high_admission_state_threshold", "region_share_numerator", "region_share_denominator",
+    "per_country_cap_percent",
+)  # fmt: skip
+"""The parameters of the `diversity-visa` program file that make up `DiversityRules`."""
 
 
-def high_admission_states(admissions: NDArray[np.int64]) -> NDArray[np.bool_]:
-    """States whose natives are ineligible: more than 50,000 admissions (exactly 50,000 is not)."""
-    result: NDArray[np.bool_] = admissions > HIGH_ADMISSION_STATE_THRESHOLD
+@dataclass(frozen=True)
+class DiversityRules:
+    """The statutory thresholds, read from the `diversity-visa` policy file.
+
+    A state with MORE than `state_threshold` admissions over 5 years is high-admission
+    (INA 203(c)(1)(B)(ii)); a region with MORE than `region_share` of the world's
+    admissions is high-admission (203(c)(1)(B)(i)); no country may receive more than
+    `per_country_rate` of the year's numbers, on a base the spec marks OPEN.
+    """
+
+    state_threshold: int
+    region_share: Fraction
+    per_country_rate: Fraction
+
+
+def rules_from(policy: Resolved) -> DiversityRules:
+    """The thresholds in force on the policy's date."""
+    value = policy.scalar
+    return DiversityRules(
+        state_threshold=int(value("high_admission_state_threshold")),
+        region_share=Fraction(int(value("region_share_numerator")), int(value("region_share_denominator"))),
+        per_country_rate=Fraction(int(value("per_country_cap_percent")), 100),
+    )
+
+
+def high_admission_states(admissions: NDArray[np.int64], rules: DiversityRules) -> NDArray[np.bool_]:
+    """States whose natives are ineligible: more than the threshold (exactly at it is not)."""
+    result: NDArray[np.bool_] = admissions > rules.state_threshold
     return result
 
 
-def high_admission_regions(region_admissions: NDArray[np.int64]) -> NDArray[np.bool_]:
-    """Regions with more than 1/6 of the world total, compared exactly in integers."""
+def high_admission_regions(region_admissions: NDArray[np.int64], rules: DiversityRules) -> NDArray[np.bool_]:
+    """Regions with more than the share of the world total, compared exactly in integers."""
     world = int(region_admissions.sum())
-    share = HIGH_ADMISSION_REGION_SHARE
+    share = rules.region_share
     result: NDArray[np.bool_] = region_admissions * share.denominator > world * share.numerator
     return result
 
@@ -89,8 +114,9 @@ class CountryCeiling:
         return f"{float(self.rate * 100):g}% of {self.base:,} = {self.value:,}"
 
 
-def per_country_ceiling(base: int, rate: Fraction = PER_COUNTRY_RATE) -> CountryCeiling:
-    """The 7% ceiling of `base` numbers, rounded down (a country never exceeds 7%)."""
+def per_country_ceiling(base: int, rules: DiversityRules) -> CountryCeiling:
+    """The per-country ceiling (7%) of `base` numbers, rounded down (a country never exceeds it)."""
+    rate = rules.per_country_rate
     return CountryCeiling(base=base, rate=rate, value=int(rate * base))
 
 
