@@ -8,36 +8,39 @@ row (its CSV line number) and the column; evaluation never sees a bad row.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import polars as pl
 
 from statevisa.errors import InputError
-from statevisa.rules.model import InputSpec, Kind
+from statevisa.rules.model import ConstraintSpec, InputSpec, Kind
 from statevisa.rules.resolve import Resolved
 from statevisa.rules.to_polars import Compiler, dtype_of
 from statevisa.tables import row_label
 
 MAX_MESSAGES = 20
 ROW = "__row__"
+FIRST = "__first__"
 RowLabel = Callable[[int, object], str]
 
+OK, BLANK, UNPARSABLE, BELOW, ABOVE, BLANK_REQUIRED, DUPLICATE, FAILED = range(8)
+"""Problem codes per cell: computed for every row as small integers, turned into words
+only for the rows that are reported, so a clean million-row file pays for no text."""
 
-def _problem(name: str) -> str:
-    return f"__problem__{name}"
+
+def _code(name: str) -> str:
+    return f"__code__{name}"
 
 
 def _parsed(spec: InputSpec, raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """The parsed value and the message for a non-blank cell that does not parse (else null)."""
-    shown = pl.lit("'") + raw + pl.lit("'")
+    """The parsed value and whether a non-blank cell fails to parse."""
     match spec.type.kind:
         case Kind.INT:
             value = raw.str.to_integer(strict=False)
-            return value, pl.when(value.is_null()).then(shown + pl.lit(" is not a whole number"))
+            return value, value.is_null()
         case Kind.FLOAT:
             value = raw.cast(pl.Float64, strict=False)
-            bad = value.is_null() | value.is_nan() | value.is_infinite()
-            return value, pl.when(bad).then(shown + pl.lit(" is not a number"))
+            return value, value.is_null() | value.is_nan() | value.is_infinite()
         case Kind.BOOL:
             lowered = raw.str.to_lowercase()
             value = (
@@ -47,47 +50,74 @@ def _parsed(spec: InputSpec, raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
                 .then(False)
                 .otherwise(None)
             )
-            return value, pl.when(value.is_null()).then(shown + pl.lit(" is not true or false"))
+            return value, value.is_null()
         case Kind.ENUM:
-            listing = ", ".join(spec.type.values)
             ok = raw.is_in(list(spec.type.values))
-            value = pl.when(ok).then(raw).cast(pl.Enum(list(spec.type.values)))
-            return value, pl.when(~ok).then(shown + pl.lit(f" is not one of {listing}"))
+            return pl.when(ok).then(raw).cast(pl.Enum(list(spec.type.values))), ~ok
         case Kind.DATE:
             value = raw.str.to_date("%Y-%m-%d", strict=False)
-            return value, pl.when(value.is_null()).then(shown + pl.lit(" is not an ISO date (YYYY-MM-DD)"))
+            return value, value.is_null()
         case Kind.STRING:
-            return raw, pl.lit(None, dtype=pl.String)
+            return raw, pl.lit(False)
 
 
-def _column(spec: InputSpec, optional: pl.Expr | None) -> tuple[pl.Expr, pl.Expr]:
-    raw = pl.col(spec.name).cast(pl.String).str.strip_chars()
-    blank = raw.is_null() | (raw == "")
-    value, bad = _parsed(spec, raw)
-    problem = pl.when(blank).then(pl.lit("blank value")).otherwise(bad)
+def _describe(spec: InputSpec, code: int, raw: str) -> str:
+    shown = f"'{raw}'"
+    if code == BLANK:
+        return "blank value"
+    if code == BLANK_REQUIRED:
+        return f"blank value (allowed only when {spec.optional_when_text})"
+    if code == BELOW:
+        return f"{shown} is below the minimum {spec.minimum:g}"
+    if code == ABOVE:
+        return f"{shown} is above the maximum {spec.maximum:g}"
+    match spec.type.kind:
+        case Kind.INT:
+            return f"{shown} is not a whole number"
+        case Kind.FLOAT:
+            return f"{shown} is not a number"
+        case Kind.BOOL:
+            return f"{shown} is not true or false"
+        case Kind.ENUM:
+            return f"{shown} is not one of {', '.join(spec.type.values)}"
+        case Kind.DATE:
+            return f"{shown} is not an ISO date (YYYY-MM-DD)"
+        case _:
+            return f"{shown} is not valid"
+
+
+def _text(name: str) -> str:
+    return f"__text__{name}"
+
+
+def _parse(spec: InputSpec) -> tuple[pl.Expr, pl.Expr]:
+    """Pass 2: the parsed value and the parse failure, from the stripped text column."""
+    text = pl.col(_text(spec.name))
+    value, bad = _parsed(spec, text)
+    return value.cast(dtype_of(spec.type)).alias(spec.name), bad.alias(_code(spec.name))
+
+
+def _judge(spec: InputSpec, optional: pl.Expr | None) -> tuple[pl.Expr, pl.Expr]:
+    """Pass 3: the problem code (and the default for an allowed blank), from text and value."""
+    text, value, bad = pl.col(_text(spec.name)), pl.col(spec.name), pl.col(_code(spec.name))
+    blank = text.is_null() | (text == "")
+    code = pl.when(blank).then(BLANK).when(bad).then(UNPARSABLE)
     if spec.minimum is not None:
-        problem = problem.fill_null(
-            pl.when(value < spec.minimum).then(
-                pl.lit("'") + raw + pl.lit(f"' is below the minimum {spec.minimum:g}")
-            )
-        )
+        code = code.when(value < spec.minimum).then(BELOW)
     if spec.maximum is not None:
-        problem = problem.fill_null(
-            pl.when(value > spec.maximum).then(
-                pl.lit("'") + raw + pl.lit(f"' is above the maximum {spec.maximum:g}")
-            )
-        )
+        code = code.when(value > spec.maximum).then(ABOVE)
+    problem = code.otherwise(OK)
     if optional is not None:
         default = pl.lit(spec.default).cast(dtype_of(spec.type))
         value = pl.when(blank & optional).then(default).otherwise(value)
         problem = (
             pl.when(blank & optional.fill_null(True))
-            .then(None)
+            .then(OK)
             .when(blank)
-            .then(pl.lit(f"blank value (allowed only when {spec.optional_when_text})"))
+            .then(BLANK_REQUIRED)
             .otherwise(problem)
         )
-    return value.cast(dtype_of(spec.type)).alias(spec.name), problem.alias(_problem(spec.name))
+    return value.alias(spec.name), problem.cast(pl.UInt8).alias(_code(spec.name))
 
 
 def validate(
@@ -102,55 +132,97 @@ def validate(
     if frame.height == 0:
         raise InputError(f"{source}: no rows to evaluate")
     compiler = Compiler(resolved)
-    work = frame.select(names).with_row_index(ROW)
+    raw = frame.select(names).with_row_index(ROW)
     raw_id = pl.col("id").cast(pl.String).str.strip_chars()
-    first_seen = pl.col(ROW).min().over(raw_id)
-    work = work.with_columns(
+    blank_id = raw_id.is_null() | (raw_id == "")
+    work = raw.with_columns(
         raw_id.alias("id"),
-        pl.when(raw_id.is_null() | (raw_id == ""))
-        .then(pl.lit("blank id"))
-        .when(first_seen != pl.col(ROW))
-        .then(pl.lit("duplicate id, first used in row ") + (first_seen + 2).cast(pl.String))
-        .alias(_problem("id")),
+        pl.when(blank_id).then(BLANK).when(~raw_id.is_first_distinct()).then(DUPLICATE).otherwise(OK)
+        .cast(pl.UInt8).alias(_code("id")),
+    )  # fmt: skip
+    specs = list(program.inputs.values())
+    work = work.with_columns(
+        pl.col(spec.name).cast(pl.String).str.strip_chars().alias(_text(spec.name)) for spec in specs
     )
-    plain = [spec for spec in program.inputs.values() if spec.optional_when is None]
-    optional = [spec for spec in program.inputs.values() if spec.optional_when is not None]
-    work = work.with_columns([e for spec in plain for e in _column(spec, None)])
+    work = work.with_columns(e for spec in specs for e in _parse(spec))
+    plain = [spec for spec in specs if spec.optional_when is None]
+    optional = [spec for spec in specs if spec.optional_when is not None]
+    work = work.with_columns(e for spec in plain for e in _judge(spec, None))
     if optional:
         conditions = {spec.name: compiler.expr(spec.optional_when) for spec in optional if spec.optional_when}
-        work = work.with_columns([e for spec in optional for e in _column(spec, conditions[spec.name])])
-    problems = [_problem(name) for name in names]
-    _raise_problems(work, problems, source, label)
+        work = work.with_columns(e for spec in optional for e in _judge(spec, conditions[spec.name]))
+    codes = [_code(name) for name in names]
+    flagged = work.filter(pl.any_horizontal(pl.col(codes) != OK))
+    if flagged.height:
+        _raise_cells(program.inputs, raw, flagged, codes, names, source, label)
     if program.constraints:
         checks = [
-            pl.when(~compiler.expr(c.node)).then(pl.lit(c.message)).alias(_problem(f"constraint {i}"))
+            (~compiler.expr(c.node)).fill_null(False).alias(f"__fails__{i}")
             for i, c in enumerate(program.constraints)
         ]
-        work = work.with_columns(checks)
-        columns = [_problem(f"constraint {i}") for i in range(len(program.constraints))]
-        _raise_problems(work, columns, source, label, [", ".join(c.columns) for c in program.constraints])
+        failing = work.with_columns(checks).filter(pl.any_horizontal(pl.col(r"^__fails__.*$")))
+        if failing.height:
+            _raise_constraints(program.constraints, failing, source, label)
     return work.select(names)
 
 
-def _raise_problems(
-    work: pl.DataFrame,
-    problems: list[str],
+def _raise_cells(
+    inputs: Mapping[str, InputSpec],
+    raw: pl.DataFrame,
+    flagged: pl.DataFrame,
+    codes: list[str],
+    names: list[str],
     source: str,
     label: RowLabel,
-    shown: list[str] | None = None,
 ) -> None:
-    flagged = work.filter(pl.any_horizontal(pl.col(problems).is_not_null()))
-    if flagged.height == 0:
-        return
-    total = int(flagged.select(pl.sum_horizontal(pl.col(problems).is_not_null())).to_series().sum())
+    total = int(flagged.select(pl.sum_horizontal(pl.col(codes) != OK)).to_series().sum())
+    shown = flagged.head(MAX_MESSAGES).select(ROW, *codes)
+    originals = raw.join(shown.select(ROW), on=ROW, how="semi").sort(ROW)
+    first_rows = _first_rows(raw, originals)
     messages: list[str] = []
-    columns = shown or [p.removeprefix("__problem__") for p in problems]
-    for row in flagged.head(MAX_MESSAGES).iter_rows(named=True):
+    for row, original in zip(shown.iter_rows(named=True), originals.iter_rows(named=True), strict=True):
+        row_id = str(original["id"]).strip() if original["id"] is not None else None
+        where = label(int(row[ROW]), row_id)
+        for name in names:
+            code = row[_code(name)]
+            if code == OK:
+                continue
+            text = "" if original[name] is None else str(original[name]).strip()
+            if name == "id":
+                what = (
+                    "blank id" if code == BLANK else f"duplicate id, first used in row {first_rows[text] + 2}"
+                )
+            else:
+                what = _describe(inputs[name], code, text)
+            messages.append(f"{source}: {where}, column {name}: {what}")
+    _raise(messages, total, source)
+
+
+def _first_rows(raw: pl.DataFrame, originals: pl.DataFrame) -> dict[str, int]:
+    """Where each reported id first appears, for duplicate-id messages."""
+    ids = originals["id"].cast(pl.String).str.strip_chars().drop_nulls().unique()
+    stripped = raw.select(ROW, pl.col("id").cast(pl.String).str.strip_chars())
+    first = stripped.filter(pl.col("id").is_in(ids.implode())).group_by("id").agg(pl.col(ROW).min())
+    return dict(zip(first["id"].to_list(), first[ROW].to_list(), strict=True))
+
+
+def _raise_constraints(
+    constraints: tuple[ConstraintSpec, ...], failing: pl.DataFrame, source: str, label: RowLabel
+) -> None:
+    flags = [f"__fails__{i}" for i in range(len(constraints))]
+    total = int(failing.select(pl.sum_horizontal(pl.col(flags))).to_series().sum())
+    messages = []
+    for row in failing.head(MAX_MESSAGES).iter_rows(named=True):
         where = label(int(row[ROW]), row.get("id"))
-        for problem, column in zip(problems, columns, strict=True):
-            if row[problem] is not None:
-                noun = "columns" if "," in column else "column"
-                messages.append(f"{source}: {where}, {noun} {column}: {row[problem]}")
+        for flag, constraint in zip(flags, constraints, strict=True):
+            if row[flag]:
+                columns = ", ".join(constraint.columns)
+                noun = "columns" if len(constraint.columns) > 1 else "column"
+                messages.append(f"{source}: {where}, {noun} {columns}: {constraint.message}")
+    _raise(messages, total, source)
+
+
+def _raise(messages: list[str], total: int, source: str) -> None:
     if total > len(messages[:MAX_MESSAGES]):
         messages = messages[:MAX_MESSAGES]
         messages.append(f"{source}: ... and {total - len(messages)} more problem(s)")
