@@ -35,6 +35,9 @@ EXPECTED = {
     "an OPEN value needs the parameter's type",
     "unknown_output.yaml": "12:18: output 'score' is not a rule or an input",
     "yaml_syntax.yaml": "2:1: YAML error: expected ',' or ']'",
+    "unknown_indicator.yaml": "10:13: input 'rate': unknown indicator 'county_unemployment_rate_1999'",
+    "source_key_not_string.yaml": "8:3: input 'rate': source key 'county_code' must be "
+    "a declared string input",
 }
 
 

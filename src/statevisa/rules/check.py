@@ -369,6 +369,16 @@ def check_program(program: Program, output_spans: Mapping[str, Span]) -> Program
             )
             if found is not None and found != BOOL:
                 problems.add(spec.span, f"input '{spec.name}': optional_when must be true/false, got {found}")
+    for spec in program.inputs.values():
+        if spec.source_key is None:
+            continue
+        key = program.inputs.get(spec.source_key)
+        if key is None or key.type.kind is not Kind.STRING or key.source is not None:
+            problems.add(
+                spec.span,
+                f"input '{spec.name}': source key '{spec.source_key}' must be a declared string input "
+                "holding FIPS codes",
+            )
     for constraint in program.constraints:
         found = checker.formula(constraint.node, constraint.origin, f"constraint '{constraint.name}'", inputs)
         if found is not None and found != BOOL:

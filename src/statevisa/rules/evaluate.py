@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from statevisa.errors import InputError
+from statevisa.reference.indicators import INDICATORS
 from statevisa.rules import ast
 from statevisa.rules.explain import Trace, TraceKind, show
 from statevisa.rules.model import Brackets, Kind, Scalar, Shape, Table, Value
@@ -87,7 +88,12 @@ class _CaseEvaluator:
             return self.memo[name]
         if name in self.program.inputs:
             spec = self.program.inputs[name]
-            return Trace(TraceKind.INPUT, name, self.case[name], description=spec.description)
+            origin = (
+                f"from {spec.source} by {spec.source_key}: {INDICATORS[spec.source].source}"
+                if spec.source
+                else None
+            )
+            return Trace(TraceKind.INPUT, name, self.case[name], description=spec.description, cite=origin)
         rule = self.program.rules[name]
         uses = _Uses()
         value = _cast(self.eval(rule.node, uses), self.program.types[name].kind)

@@ -81,7 +81,8 @@ def label(trace: Trace) -> str:
             about = f"  {escape(trace.description)}" if trace.description else ""
             return f"{head}{about}\n[dim]= {escape(trace.formula or '')}   {escape(f'[{trace.cite}]')}[/dim]"
         case TraceKind.INPUT:
-            return f"{head}  [dim](input)[/dim]"
+            origin = f", {escape(trace.cite)}" if trace.cite else ""
+            return f"{head}  [dim](input{origin})[/dim]"
         case TraceKind.PARAMETER:
             detail = f"  [dim]from[/dim] {escape(trace.detail)}" if trace.detail else ""
             status = trace.status if trace.status and trace.status != "confirmed" else ""

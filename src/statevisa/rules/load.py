@@ -15,6 +15,7 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from statevisa.errors import PolicyError
+from statevisa.reference.indicators import INDICATORS
 from statevisa.rules import ast
 from statevisa.rules.check import check_program
 from statevisa.rules.load_parameters import (
@@ -47,7 +48,7 @@ PROGRAM_KEYS = (
     "inputs", "parameters", "rules", "outputs", "constraints", "notices", "sections",
 )  # fmt: skip
 SECTION_KEYS = ("section", "description", "inputs", "parameters", "rules", "constraints")
-INPUT_KEYS = ("type", "values", "min", "max", "unit", "description", "optional_when", "default")
+INPUT_KEYS = ("type", "values", "min", "max", "unit", "description", "optional_when", "default", "source")
 RULE_KEYS = ("formula", "cite", "description", "unit")
 CONSTRAINT_KEYS = ("name", "check", "message", "columns")
 NOTICE_KEYS = ("from", "to", "message", "cite")
@@ -264,6 +265,7 @@ def _input(ctx: Context, name: str, body: object, span: Span) -> InputSpec | Non
             )
     if optional is not None and default is None:
         ctx.problems.add(span, f"{what}: optional_when needs a default for blank cells")
+    source, source_key = _source(ctx, body, what, kind)
     return InputSpec(
         name=name,
         type=Type(kind, values),
@@ -276,7 +278,28 @@ def _input(ctx: Context, name: str, body: object, span: Span) -> InputSpec | Non
         optional_when_text=optional[0] if optional else None,
         optional_when_origin=optional[2] if optional else None,
         default=default,
+        source=source,
+        source_key=source_key,
     )
+
+
+def _source(ctx: Context, body: CommentedMap, what: str, kind: Kind) -> tuple[str | None, str | None]:
+    """``source: {indicator: NAME, key: INPUT}``: fill the input from reference data by FIPS."""
+    if "source" not in body:
+        return None, None
+    raw = body["source"]
+    span = ctx.doc.value_span(body, "source")
+    if not isinstance(raw, CommentedMap) or set(map(str, raw)) != {"indicator", "key"}:
+        ctx.problems.add(span, f"{what}: source must be {{indicator: NAME, key: INPUT}}")
+        return None, None
+    name = str(raw["indicator"])
+    if name not in INDICATORS:
+        ctx.problems.add(span, f"{what}: unknown indicator '{name}' (indicators: {', '.join(INDICATORS)})")
+        return None, None
+    if kind not in (Kind.INT, Kind.FLOAT):
+        ctx.problems.add(span, f"{what}: an input filled from an indicator must be a number (int or float)")
+        return None, None
+    return name, str(raw["key"])
 
 
 def _number(ctx: Context, body: CommentedMap, key: str, what: str) -> float | None:

@@ -165,6 +165,10 @@ class InputSpec:
     optional_when_text: str | None = None
     optional_when_origin: Origin | None = None
     default: Value | None = None
+    source: str | None = None
+    """A reference indicator (statevisa.reference.indicators) that fills this input ..."""
+    source_key: str | None = None
+    """... looked up by the FIPS code in this other input."""
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import polars as pl
 from statevisa.errors import InputError
 from statevisa.rules.model import ConstraintSpec, InputSpec, Kind
 from statevisa.rules.resolve import Resolved
+from statevisa.rules.sources import attach_sources
 from statevisa.rules.to_polars import Compiler, dtype_of
 from statevisa.tables import row_label
 
@@ -126,6 +127,7 @@ def validate(
     """Return `id` plus every declared input, typed; or raise InputError naming rows and columns."""
     program = resolved.program
     names = ["id", *program.inputs]
+    frame = attach_sources(program, frame, source, label)
     missing = [name for name in names if name not in frame.columns]
     if missing:
         raise InputError(f"{source}: missing required column(s): {', '.join(missing)}")
