@@ -28,11 +28,12 @@ def table_format(path: Path) -> str:
     return suffix[1:]
 
 
-def read_table(path: Path, *, required: Sequence[str] = ()) -> pl.DataFrame:
+def read_table(path: Path, *, required: Sequence[str] = (), allow_empty: bool = False) -> pl.DataFrame:
     """Read a CSV (every column as text, so validation sees what was written) or a Parquet file.
 
     Raises `InputError` for a missing, unreadable or empty file, or when a column
-    in `required` is absent.
+    in `required` is absent. A header with no rows is an error unless `allow_empty`
+    (an empty list of winners is a valid result to verify).
     """
     fmt = table_format(path)
     if not path.is_file():
@@ -58,7 +59,7 @@ def read_table(path: Path, *, required: Sequence[str] = ()) -> pl.DataFrame:
             f"{path}: missing required column(s): {', '.join(missing)} "
             f"(found: {', '.join(frame.columns) or 'none'})"
         )
-    if frame.height == 0:
+    if frame.height == 0 and not allow_empty:
         raise InputError(f"{path}: the file has a header but no rows")
     return frame
 

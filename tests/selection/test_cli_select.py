@@ -191,6 +191,16 @@ def test_verify_accepts_the_true_draw(cli: CliRunner) -> None:
     assert _verify(cli, "W.csv", SEED, "--slots", "8").code == 0
 
 
+def test_a_draw_with_no_slots_verifies_as_an_empty_list(cli: CliRunner) -> None:
+    _entries()
+    assert _lottery(cli, 0).code == 0
+    assert rows("W.csv") == []
+    assert _verify(cli, "W.csv", SEED, "--slots", "0").code == 0
+    short = _verify(cli, "W.csv", SEED, "--slots", "1")
+    assert short.code == 1
+    assert "ends after 0 winners" in short.stderr
+
+
 def test_verify_rejects_swapped_winners_naming_the_row(cli: CliRunner) -> None:
     _entries()
     assert _lottery(cli, 8).code == 0

@@ -151,7 +151,7 @@ def verify_command(
         )
     ids, weights = _entries(entries, weight_column)
     published_ids, published_order = schemas.winners(
-        read_table(winners, required=schemas.WINNERS), str(winners)
+        read_table(winners, required=schemas.WINNERS, allow_empty=True), str(winners)
     )
     wanted = len(published_ids) if slots is None else slots
     with busy(f"replaying the draw over {len(ids):,} entries", len(ids)):
