@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from statevisa.rules import ast
+from statevisa.rules.graph import cycles, dependencies, layers, needed, topological
 from statevisa.rules.model import (
     Brackets,
     Kind,
@@ -297,65 +298,6 @@ def _is_iso_date(text: str) -> bool:
     return len(text) == 10
 
 
-def _dependencies(program: Program) -> dict[str, set[str]]:
-    return {name: ast.names_in(rule.node) & set(program.rules) for name, rule in program.rules.items()}
-
-
-def _cycles(program: Program, deps: Mapping[str, set[str]], problems: Problems) -> set[str]:
-    """Report each cycle once, at its first rule; return every rule on a cycle."""
-    color: dict[str, int] = {}  # absent: unvisited, 1: on the current path, 2: done
-    on_cycle: set[str] = set()
-    for start in program.rules:
-        if start in color:
-            continue
-        color[start] = 1
-        path = [start]
-        stack = [(start, iter(sorted(deps[start])))]
-        while stack:
-            node, pending = stack[-1]
-            nxt = next(pending, None)
-            if nxt is None:
-                color[node] = 2
-                stack.pop()
-                path.pop()
-            elif color.get(nxt) == 1:
-                loop = [*path[path.index(nxt) :], nxt]
-                if not on_cycle & set(loop):
-                    problems.add(program.rules[loop[0]].span, f"cycle between rules: {' → '.join(loop)}")
-                on_cycle.update(loop)
-            elif nxt not in color:
-                color[nxt] = 1
-                path.append(nxt)
-                stack.append((nxt, iter(sorted(deps[nxt]))))
-    return on_cycle
-
-
-def _layers(deps: Mapping[str, set[str]], ordered: Sequence[str]) -> tuple[tuple[str, ...], ...]:
-    depth: dict[str, int] = {}
-    for name in ordered:
-        depth[name] = 1 + max((depth[d] for d in deps[name]), default=-1)
-    count = max(depth.values(), default=-1) + 1
-    return tuple(tuple(n for n in ordered if depth[n] == level) for level in range(count))
-
-
-def _topological(deps: Mapping[str, set[str]], names: Sequence[str]) -> list[str]:
-    done: list[str] = []
-    seen: set[str] = set()
-    for name in names:
-        stack = [(name, False)]
-        while stack:
-            current, expanded = stack.pop()
-            if current in seen:
-                continue
-            if expanded:
-                seen.add(current)
-                done.append(current)
-                continue
-            stack.append((current, True))
-            stack.extend((d, False) for d in sorted(deps[current], reverse=True) if d not in seen)
-    return done
-
-
 def check_program(program: Program, output_spans: Mapping[str, Span]) -> Program:
     """Return `program` with types and rule layers filled in, or raise every problem found."""
     problems = Problems()
@@ -386,10 +328,10 @@ def check_program(program: Program, output_spans: Mapping[str, Span]) -> Program
                 constraint.span,
                 f"constraint '{constraint.name}': check must be true/false, got {found}",
             )
-    deps = _dependencies(program)
-    cyclic = _cycles(program, deps, problems)
+    deps = dependencies(program)
+    cyclic = cycles(program, deps, problems)
     acyclic = {name: deps[name] - cyclic for name in program.rules if name not in cyclic}
-    ordered = _topological(acyclic, list(acyclic))
+    ordered = topological(acyclic, list(acyclic))
     for name in ordered:
         rule = program.rules[name]
         if deps[name] & cyclic:
@@ -401,22 +343,10 @@ def check_program(program: Program, output_spans: Mapping[str, Span]) -> Program
         if name not in program.rules and name not in program.inputs:
             problems.add(span, f"output '{name}' is not a rule or an input")
     problems.raise_if_any()
-    needed = _needed(acyclic, [name for name in program.outputs if name in acyclic])
+    wanted = needed(acyclic, [name for name in program.outputs if name in acyclic])
     return dataclasses.replace(
         program,
         types=checker.types,
-        layers=_layers(acyclic, [name for name in ordered if name in needed]),
+        layers=layers(acyclic, [name for name in ordered if name in wanted]),
         key_types=checker.key_types,
     )
-
-
-def _needed(deps: Mapping[str, set[str]], outputs: Sequence[str]) -> set[str]:
-    """The rules the outputs depend on, directly or not (outputs included)."""
-    needed: set[str] = set()
-    stack = list(outputs)
-    while stack:
-        name = stack.pop()
-        if name not in needed:
-            needed.add(name)
-            stack.extend(deps[name])
-    return needed
