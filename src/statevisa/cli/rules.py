@@ -102,13 +102,25 @@ def evaluate(
     out: Annotated[Path, typer.Option("--out", help="Where to write id and every output: .csv or .parquet.")],
     on: OnOption = None,
     set_: SetOption = None,
+    keep: Annotated[
+        list[str] | None,
+        typer.Option("--keep", help="Copy this input column to the output, after the outputs (repeatable)."),
+    ] = None,
 ) -> None:
     """Evaluate a program for every row of a table; writes nothing unless every row is valid."""
     table_format(out)
     resolved = open_program(program, parse_on(on), parse_sets(set_))
     frame = read_table(input)
     result = evaluate_frame(resolved, validate(resolved, frame, str(input)))
-    write_table(result, out)
+    kept = list(dict.fromkeys(keep or []))
+    absent = [name for name in kept if name not in frame.columns]
+    clash = [name for name in kept if name in result.columns]
+    if absent or clash:
+        raise InputError(
+            [f"--keep {name}: {input} has no column '{name}'" for name in absent]
+            + [f"--keep {name}: '{name}' is already an output column" for name in clash]
+        )
+    write_table(result.hstack(frame.select(kept)), out)
     stderr.print(
         f"{resolved.program.id}: {result.height} rows evaluated on {resolved.on} → {out}",
         markup=False,

@@ -68,10 +68,18 @@ def round_command(
     min_score: Annotated[
         float | None, typer.Option("--min-score", help="Lowest eligible score (inclusive)")
     ] = None,
+    only: Annotated[
+        list[str] | None,
+        typer.Option("--only", help="A category round: only rows where this true/false column is true"),
+    ] = None,
+    id_column: Annotated[str, typer.Option("--id-column", help="Column of applicant ids")] = "applicant_id",
+    score_column: Annotated[str, typer.Option("--score-column", help="Column of scores")] = "score",
 ) -> None:
     """Invite the top applicants by score; ties go to the earlier submission, then the smaller id."""
-    frame = read_table(scores, required=[*schemas.SCORES, "submitted_at"])
-    table = schemas.scores(frame, str(scores))
+    frame = read_table(scores, required=[id_column, score_column, "submitted_at", *(only or [])])
+    table = schemas.scores(
+        frame, str(scores), id_column=id_column, score_column=score_column, only=only or ()
+    )
     invited = rounds.invite(table.applicant_ids, table.score, table.submitted_at, invitations, min_score)
     result = pl.DataFrame(
         {

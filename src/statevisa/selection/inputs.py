@@ -89,6 +89,15 @@ class TableCheck:
         self.report(column, bad, _quoted(text, "is not a number"))
         return parsed.fill_null(0.0).fill_nan(0.0).to_numpy().astype(np.float64, copy=False)
 
+    def booleans(self, column: str) -> NDArray[np.bool_]:
+        """``true``/``false`` (any case) or ``1``/``0``, as the rules engine writes them."""
+        text = self.frame[column].str.to_lowercase()
+        truth = text.is_in(["true", "1"])
+        self.report(
+            column, ~(truth | text.is_in(["false", "0"])), _quoted(self.frame[column], "is not true or false")
+        )
+        return truth.fill_null(False).to_numpy().astype(np.bool_, copy=False)
+
     def weights(self, column: str, minimum_positive: float) -> NDArray[np.float64]:
         """Lottery weights: 0, or a finite number of at least `minimum_positive`."""
         before = len(self.messages)

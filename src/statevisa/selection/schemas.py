@@ -7,6 +7,7 @@ returns typed arrays, with ids replaced by positions where the core needs them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,14 +37,32 @@ class Scores:
     submitted_at: NDArray[np.int64] | None
 
 
-def scores(frame: pl.DataFrame, source: str) -> Scores:
-    """``applicant_id, score[, submitted_at]``: distinct ids, numeric scores, ISO times."""
-    check = TableCheck(frame, source, "applicant_id")
-    ids = check.identifiers("applicant_id", unique=True)
-    score = check.numbers("score")
+def scores(
+    frame: pl.DataFrame,
+    source: str,
+    *,
+    id_column: str = "applicant_id",
+    score_column: str = "score",
+    only: Sequence[str] = (),
+) -> Scores:
+    """``applicant_id, score[, submitted_at]``: distinct ids, numeric scores, ISO times.
+
+    `only` names true/false columns (rule outputs such as a category's predicate): the
+    applicants are those for whom every one is true. Other column names let a table
+    written by ``statevisa evaluate`` (``id``, an output) be ranked as it is.
+    """
+    check = TableCheck(frame, source, id_column)
+    ids = check.identifiers(id_column, unique=True)
+    score = check.numbers(score_column)
     submitted = check.timestamps("submitted_at") if "submitted_at" in frame.columns else None
+    keep = np.ones(frame.height, dtype=np.bool_)
+    for column in only:
+        keep &= check.booleans(column)
     check.raise_if_any()
-    return Scores(ids, score, submitted)
+    if keep.all():
+        return Scores(ids, score, submitted)
+    rows = np.flatnonzero(keep)
+    return Scores(ids.gather(rows), score[rows], None if submitted is None else submitted[rows])
 
 
 def entries(
