@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from statevisa.cli.common import stderr, stdout, warn
+from statevisa.cli.common import BUSY_ROWS, busy, stderr, stdout, warn
 from statevisa.errors import InputError, PolicyError
 from statevisa.programs import PROGRAMS_DIR, find_program, shipped_paths
 from statevisa.rules.cases import evaluate_one
@@ -110,8 +110,11 @@ def evaluate(
     """Evaluate a program for every row of a table; writes nothing unless every row is valid."""
     table_format(out)
     resolved = open_program(program, parse_on(on), parse_sets(set_))
-    frame = read_table(input)
-    result = evaluate_frame(resolved, validate(resolved, frame, str(input)))
+    large = input.is_file() and input.stat().st_size > 50_000_000
+    with busy(f"reading {input}", BUSY_ROWS if large else 0):
+        frame = read_table(input)
+    with busy(f"validating and evaluating {frame.height:,} rows", frame.height):
+        result = evaluate_frame(resolved, validate(resolved, frame, str(input)))
     kept = list(dict.fromkeys(keep or []))
     absent = [name for name in kept if name not in frame.columns]
     clash = [name for name in kept if name in result.columns]
@@ -122,7 +125,7 @@ def evaluate(
         )
     write_table(result.hstack(frame.select(kept)), out)
     stderr.print(
-        f"{resolved.program.id}: {result.height} rows evaluated on {resolved.on} → {out}",
+        f"{resolved.program.id}: {result.height:,} rows evaluated on {resolved.on} → {out}",
         markup=False,
     )
 

@@ -9,8 +9,6 @@ carries only what a script needs (the commitment, the verification line).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -20,7 +18,7 @@ import polars as pl
 import typer
 from numpy.typing import NDArray
 
-from statevisa.cli.common import print_errors, stderr, stdout
+from statevisa.cli.common import busy, print_errors, stdout
 from statevisa.errors import InputError
 from statevisa.selection import lottery, matching, rounds, schemas
 from statevisa.selection.market import market_with_common_priority, market_with_priorities
@@ -31,7 +29,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-BUSY_ROWS = 2_000_000
 """Show a spinner on an interactive stderr only above this many rows: smaller runs take < 1 s."""
 
 
@@ -40,16 +37,6 @@ class Proposing(StrEnum):
 
     applicants = "applicants"
     programs = "programs"
-
-
-@contextmanager
-def busy(message: str, rows: int) -> Iterator[None]:
-    """A spinner on stderr while long work runs, only when stderr is a terminal."""
-    if rows < BUSY_ROWS or not stderr.is_terminal:
-        yield
-        return
-    with stderr.status(message):
-        yield
 
 
 def seed_option(text: str) -> bytes:
