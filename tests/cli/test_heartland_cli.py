@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import polars as pl
@@ -93,3 +94,21 @@ def test_allocate_rejects_an_unknown_method(cli: CliRunner, tmp_path: Path) -> N
     result = cli("heartland", "allocate", "--participants", str(participants), "--method", "x")
     assert result.code == 2
     assert "--method 'x' is unknown" in result.stderr
+
+
+def test_explain_a_county_through_the_heartland_policy_file(cli: CliRunner) -> None:
+    result = cli("heartland", "explain", "06037", "--json")
+    assert result.code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["program"]["id"] == "heartland"
+    assert document["outputs"]["eligible"] is True
+    assert document["context"]["county"] == "Los Angeles County, California"
+    assert document["context"]["county population"] == "9,821,647 -> 9,943,046"
+    assert all(item["status"] == "unconfirmed" for item in document["unconfirmed"])
+
+
+def test_explain_follows_the_command_line_scenario(cli: CliRunner) -> None:
+    mckenzie = json.loads(cli("heartland", "explain", "38053", "--combine", "all", "--json").stdout)
+    assert mckenzie["outputs"]["eligible"] is False
+    assert json.loads(cli("heartland", "explain", "38053", "--json").stdout)["outputs"]["eligible"] is True
+    assert cli("heartland", "explain", "99999").code == 2

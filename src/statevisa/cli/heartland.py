@@ -7,6 +7,7 @@ bill text" (heartland.md §5, §8 item 13): a `basis` column in files and a note
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
@@ -27,8 +28,10 @@ from statevisa.allocation.heartland import (
 from statevisa.allocation.heartland_cap import NO_CEILING, allocate, participant_problems
 from statevisa.allocation.heartland_policy import default_parameters
 from statevisa.cli.common import stderr, stdout, warn
+from statevisa.cli.rules import open_program, show_explanation
 from statevisa.errors import InputError
 from statevisa.reference.codes import is_county_fips
+from statevisa.rules.cases import evaluate_one
 from statevisa.tables import read_table, row_label, write_table
 
 app = typer.Typer(
@@ -171,6 +174,60 @@ def counties(
     stdout.print(_summary(result, windows, params, label))
     if out is not None:
         stdout.print(f"wrote {result.frame.height:,} rows to {out}", markup=False)
+
+
+@app.command("explain")
+def explain_county(
+    fips: Annotated[str, typer.Argument(help="A county FIPS code, e.g. 06037.")],
+    year: YearOpt = None,
+    window: WindowOpt = None,
+    combine: CombineOpt = None,
+    growth_ratio: RatioOpt = None,
+    prime_age: PrimeOpt = True,
+    exclude: ExcludeOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Explain one county's decision with the heartland policy file, from the vendored data."""
+    if not is_county_fips(fips):
+        raise InputError(f"'{fips}': a county FIPS has 5 digits, e.g. 06037")
+    params = _parameters(year, window, combine, growth_ratio, prime_age, exclude)
+    result, windows = inputs.listing(params)
+    found = result.frame.filter(pl.col("fips") == fips)
+    if found.height == 0:
+        raise InputError(
+            f"{fips}: not a county of the listing universe (V{windows.vintage.vintage}, 50 states and DC)"
+        )
+    county = found.row(0, named=True)
+    case: dict[str, object] = {
+        "id": fips,
+        "has_growth_data": county["growth"] is not None,
+        "growth": county["growth"],
+        "national_growth": result.national_growth,
+        "has_prime_age_data": params.prime_age.enabled and county["prime_age_start"] is not None,
+        "prime_age_start": county["prime_age_start"],
+        "prime_age_end": county["prime_age_end"],
+        "on_housing_exclusion_list": fips in params.housing_exclusion,
+    }
+    given = {
+        "combine_mode": combine,
+        "growth_ratio": growth_ratio,
+        "prime_age_enabled": None if prime_age else False,
+    }
+    scenario = {name: str(value).lower() for name, value in given.items() if value is not None}
+    resolved = open_program("heartland", dt.date.today(), scenario)
+    outcome = evaluate_one(resolved, case, f"county {fips}")
+    context = {
+        "county": f"{county['name']}, {county['state']}",
+        "vintage": f"V{windows.vintage.vintage} ({windows.vintage.source_file})",
+        "growth window": windows.growth_label,
+        "county population": f"{county['pop_start']:,} -> {county['pop_end']:,}"
+        if county["pop_start"]
+        else "no data",
+        "national population": f"{result.national_start:,} -> {result.national_end:,}",
+        "prime-age window": windows.prime_label,
+        "basis": BASIS,
+    }
+    show_explanation(resolved, case, outcome, as_json, context)
 
 
 @app.command("allocate")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -20,7 +21,7 @@ from statevisa.errors import InputError, PolicyError
 from statevisa.programs import PROGRAMS_DIR, find_program, shipped_paths
 from statevisa.rules.cases import evaluate_one
 from statevisa.rules.casetests import case_files, run_case_file
-from statevisa.rules.evaluate import evaluate_frame
+from statevisa.rules.evaluate import CaseResult, evaluate_frame
 from statevisa.rules.explain import SCHEMA_VERSION, Trace, json_value, render, show
 from statevisa.rules.load import load_program
 from statevisa.rules.model import Program, Status
@@ -140,8 +141,23 @@ def explain(
     """Explain one case: every output, the rules, inputs and dated, cited parameters behind it."""
     resolved = open_program(program, parse_on(on), parse_sets(set_))
     values = _read_case(case)
-    result = evaluate_one(resolved, values, str(case))
+    show_explanation(resolved, values, evaluate_one(resolved, values, str(case)), as_json)
+
+
+def show_explanation(
+    resolved: Resolved,
+    values: Mapping[str, object],
+    result: CaseResult,
+    as_json: bool,
+    context: Mapping[str, object] | None = None,
+) -> None:
+    """Print one case's explanation as a tree (or JSON): outputs, why, what is unconfirmed, sources.
+
+    `context` adds facts the caller computed before the rules ran (for a county: the vintage
+    and windows its inputs come from); they print first and appear under "context" in JSON.
+    """
     prog = resolved.program
+    flagged = unconfirmed(prog, resolved.on)
     if as_json:
         document = {
             "schema_version": SCHEMA_VERSION,
@@ -149,25 +165,27 @@ def explain(
                         "jurisdiction": prog.jurisdiction, "status": prog.status},
             "on": resolved.on.isoformat(),
             "case": values.get("id"),
+            **({"context": dict(context)} if context else {}),
             "outputs": {name: json_value(value) for name, value in result.outputs.items()},
             "notices": [" ".join(n.message.split()) for n in prog.notices_on(resolved.on)],
             "explanation": [trace.to_json() for trace in result.traces.values()],
             "unconfirmed": [
                 {"name": u.name, "status": u.status.value, "has_value": u.has_value,
                  "cite": u.cite, "note": u.note}
-                for u in unconfirmed(prog, resolved.on)
+                for u in flagged
             ],
         }  # fmt: skip
-        typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(document, indent=2, ensure_ascii=False, default=str))
         return
     stdout.print(
         f"[bold]{prog.title}[/bold] ({prog.id} {prog.version}), case [bold]{values.get('id', '?')}[/bold], "
         f"on {resolved.on.isoformat()}"
     )
+    for key, item in (context or {}).items():
+        stdout.print(f"  {key}: {item}", markup=False)
     stdout.print("  ".join(f"{name} [cyan]{show(value)}[/cyan]" for name, value in result.outputs.items()))
     for trace in roots(list(result.traces.values())):
         stdout.print(render(trace))
-    flagged = unconfirmed(prog, resolved.on)
     if flagged:
         stdout.print(
             f"[bold yellow]Not confirmed law on {resolved.on}[/bold yellow] ({len(flagged)} parameters)"
