@@ -140,7 +140,7 @@ def verify_command(
     key = seed_option(seed)
     expected_commitment = lottery.commitment(key)
     if commitment.strip().lower() != expected_commitment:
-        _fail(
+        verification_failed(
             f"--commitment: {commitment.strip()!r} is not the commitment of this seed "
             f"(expected {expected_commitment})"
         )
@@ -156,12 +156,12 @@ def verify_command(
     difference = lottery.first_discrepancy(expected_ids, published_ids)
     order_at = int(bad_order[0]) if bad_order.size else None
     if order_at is not None and (difference is None or order_at < difference.position):
-        _fail(
+        verification_failed(
             f"{winners}: {row_label(order_at, published_ids[order_at])}, column order: "
             f"expected {order_at + 1}, found {published_order[order_at]}"
         )
     if difference is not None:
-        _fail(_describe(difference, winners, published_ids))
+        verification_failed(_describe(difference, winners, published_ids))
     stdout.print(f"verified: {len(expected_ids)} winners match the seed and the commitment", markup=False)
 
 
@@ -176,7 +176,7 @@ def _describe(difference: lottery.Discrepancy, winners: Path, published: pl.Seri
     return f"{where}: draw order {at + 1} is {difference.expected!r}, found {difference.found!r}"
 
 
-def _fail(message: str) -> NoReturn:
+def verification_failed(message: str) -> NoReturn:
     """Report a verification failure (exit 1: the input was fine, the claim was not)."""
     print_errors([message])
     raise typer.Exit(1)
