@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from statevisa.cli import allocate, demo, rules, select_h1b
+from statevisa.cli import allocate, demo, rules, select_h1b, select_place
 from statevisa.cli import data as data_cli
 from statevisa.cli import heartland as heartland_cli
 from statevisa.cli import select as select_cli
@@ -33,6 +33,7 @@ allocate.register(app)
 app.add_typer(data_cli.app, name="data")
 app.add_typer(heartland_cli.app, name="heartland")
 select_h1b.register(select_cli.app)
+select_place.register(select_cli.app)
 app.add_typer(select_cli.app, name="select")
 app.add_typer(sim_cli.app, name="sim")
 app.add_typer(wages_cli.app, name="wages")
