@@ -101,3 +101,13 @@ def test_an_open_period_ends_the_day_before_the_next(tmp_path: Path) -> None:
         "2025-01-01 → 2025-06-30",
         "2025-07-01 → open",
     ]
+
+
+def test_a_broken_section_file_is_reported_at_its_own_line(tmp_path: Path) -> None:
+    text = (BAD / "unknown_key.yaml").read_text().replace("outputs:", "sections: [sec_2.yaml]\noutputs:")
+    sections = {"sec_2.yaml": "section: Demo Act § 2\nrules: [unclosed\n"}
+    with pytest.raises(PolicyError) as caught:
+        parse_program(text, tmp_path / "program.yaml", sections.get)
+    assert caught.value.messages[-1].startswith(f"{tmp_path / 'sec_2.yaml'}:3:1: YAML error")
+    with pytest.raises(PolicyError, match=r"section file 'sec_3\.yaml' not found"):
+        parse_program(text.replace("sec_2", "sec_3"), tmp_path / "program.yaml", sections.get)

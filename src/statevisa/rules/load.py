@@ -189,7 +189,9 @@ def _sections(ctx: Context, read_section: Callable[[str], str | None] | None) ->
             docs.append((str(name), parse_yaml(text, section_name)))
         except PolicyError as error:
             for message in error.messages:
-                ctx.problems.add(Span(section_name, 0, 0), message.split(": ", 1)[-1])
+                where, _, problem = message.partition(": ")
+                _, line, column = where.rsplit(":", 2)
+                ctx.problems.add(Span(section_name, int(line), int(column)), problem)
     return docs
 
 
