@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from statevisa.errors import InputError
 from statevisa.rules.resolve import Resolved
@@ -120,3 +122,20 @@ def test_parquet_native_types_validate_like_text(australia_on: Resolved) -> None
     assert (
         messages(australia_on, floats)[0] == "IN.csv: row 2 (id p0), column age: '29.5' is not a whole number"
     )
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    column=st.sampled_from(sorted(PERSON)),
+    text=st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12),
+)
+def test_any_cell_text_validates_or_names_its_row_and_column(
+    australia_on: Resolved, column: str, text: str
+) -> None:
+    try:
+        typed = validate(australia_on, frame({}, {column: text}), "IN.csv")
+    except InputError as error:
+        assert error.messages[0].startswith("IN.csv: row ")
+        assert f"column {column}" in error.messages[0] or "columns " in error.messages[0]
+    else:
+        assert typed.height == 2
