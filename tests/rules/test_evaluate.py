@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from statevisa.errors import InputError, PolicyError
 from statevisa.rules.cases import evaluate_one
+from statevisa.rules.evaluate import evaluate_frame
 from statevisa.rules.explain import Trace, TraceKind
 from statevisa.rules.load import parse_program
 from statevisa.rules.model import Program, Status
 from statevisa.rules.resolve import Resolved, resolve
+from statevisa.rules.validate import validate
 from tests.conftest import CRS_E3
 
 E3 = CRS_E3
@@ -173,3 +176,54 @@ def test_a_value_below_the_first_bracket_is_an_error(tmp_path: Path) -> None:
     assert case(resolved, offered_wage=12, county_median_wage=1) == {"band": 2}
     with pytest.raises(InputError, match=r"offered_wage = -1\.0 is below the first bracket of 'bands'"):
         case(resolved, offered_wage=-1, county_median_wage=1)
+
+
+RESIDENCE = """
+id: demo-residence
+title: Demo residence requirement
+jurisdiction: "00"
+status: draft
+version: 0.1.0
+inputs:
+  arrived: {type: date, description: Date the person began living in the state}
+parameters:
+  required_days:
+    values:
+      2025-01-01: {value: 730, cite: "Demo Act § 7"}
+rules:
+  residence_days:
+    formula: days_between(arrived, on)
+    cite: "Demo Act § 7"
+  arrival_year:
+    formula: year(arrived)
+    cite: "Demo Act § 7"
+  resident_long_enough:
+    formula: residence_days >= required_days
+    cite: "Demo Act § 7"
+outputs: [residence_days, arrival_year, resident_long_enough]
+"""
+
+
+def test_days_between_and_year_agree_in_both_paths(tmp_path: Path) -> None:
+    program = parse_program(RESIDENCE, tmp_path / "program.yaml")
+    resolved = resolve(program, dt.date(2026, 12, 1))
+    arrivals = ["2024-12-01", "2024-12-02", "2020-02-29"]
+    frame = pl.DataFrame({"id": ["a", "b", "c"], "arrived": arrivals})
+    vectorised = evaluate_frame(resolved, validate(resolved, frame, "x")).drop("id").to_dicts()
+    single = [case(resolved, arrived=day) for day in arrivals]
+    assert (
+        vectorised
+        == single
+        == [
+            {"residence_days": 730, "arrival_year": 2024, "resident_long_enough": True},
+            {"residence_days": 729, "arrival_year": 2024, "resident_long_enough": False},
+            {"residence_days": 2467, "arrival_year": 2020, "resident_long_enough": True},
+        ]
+    )
+
+
+def test_date_functions_need_dates(tmp_path: Path) -> None:
+    with pytest.raises(PolicyError, match=r"days_between\(\) needs dates, got int"):
+        parse_program(
+            RESIDENCE.replace("days_between(arrived, on)", "days_between(arrived, 3)"), tmp_path / "p.yaml"
+        )

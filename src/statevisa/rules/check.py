@@ -33,7 +33,9 @@ from statevisa.rules.source import Problems, place
 INT, FLOAT, BOOL, STRING, DATE = (Type(k) for k in (Kind.INT, Kind.FLOAT, Kind.BOOL, Kind.STRING, Kind.DATE))
 EVALUATION_DATE = "on"
 """The built-in name for the evaluation date (``--on``), usable in any formula."""
-FUNCTIONS = ("min", "max", "sum", "clip", "abs", "floor", "ceil", "date")
+FUNCTIONS = ("min", "max", "sum", "clip", "abs", "floor", "ceil", "date", "days_between", "year")
+DATE_FUNCTIONS = {"days_between": 2, "year": 1}
+"""Functions of dates, returning whole numbers: days from the first date to the second; a date's year."""
 
 
 class _Failed(Exception):
@@ -191,7 +193,7 @@ class _Formula:
 
     def call(self, node: ast.Call) -> Type:
         name, args = node.function, node.args
-        arity = {"clip": 3, "abs": 1, "floor": 1, "ceil": 1, "date": 1}
+        arity = {"clip": 3, "abs": 1, "floor": 1, "ceil": 1, "date": 1, **DATE_FUNCTIONS}
         if name not in FUNCTIONS:
             raise self.fail(node, f"unknown function '{name}' (functions: {', '.join(FUNCTIONS)})")
         if (name in arity and len(args) != arity[name]) or not args:
@@ -204,6 +206,12 @@ class _Formula:
             if not isinstance(literal, ast.String) or not _is_iso_date(literal.value):
                 raise self.fail(node, 'date() takes an ISO date literal, e.g. date("2025-03-25")')
             return DATE
+        if name in DATE_FUNCTIONS:
+            for arg in args:
+                found = self.infer(arg)
+                if found.kind is not Kind.DATE:
+                    raise self.fail(arg, f"type mismatch: {name}() needs dates, got {found}")
+            return INT
         types = [self.numeric(arg, name) for arg in args]
         if name in ("floor", "ceil"):
             return INT

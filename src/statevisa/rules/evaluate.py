@@ -164,6 +164,11 @@ class _CaseEvaluator:
             literal = node.args[0]
             assert isinstance(literal, ast.String)
             return dt.date.fromisoformat(literal.value)
+        if node.function in ("days_between", "year"):
+            dates = [self.eval(arg, uses) for arg in node.args]
+            if node.function == "year":
+                return _date(dates[0]).year
+            return (_date(dates[1]) - _date(dates[0])).days
         args = [_number(self.eval(arg, uses)) for arg in node.args]
         match node.function:
             case "min":
@@ -224,6 +229,11 @@ class _CaseEvaluator:
 
 def _key_name(node: ast.Node) -> str:
     return node.id if isinstance(node, ast.Name) else "key"
+
+
+def _date(value: Value) -> dt.date:
+    assert isinstance(value, dt.date)
+    return value
 
 
 def _number(value: Value) -> int | float:

@@ -100,6 +100,10 @@ class Compiler:
             return pl.lit(dt.date.fromisoformat(literal.value))
         args = [self.expr(arg) for arg in node.args]
         match node.function:
+            case "days_between":
+                return (args[1] - args[0]).dt.total_days().cast(pl.Int64)
+            case "year":
+                return args[0].dt.year().cast(pl.Int64)
             case "min":
                 return pl.min_horizontal(args)
             case "max":
