@@ -203,3 +203,14 @@ def test_test_command_runs_the_case_files(cli: CliRunner) -> None:
     result = cli("test", str(find_program("australia-points").parent))
     assert result.code == 0
     assert " passed, 0 failed" in result.stdout
+
+
+def test_programs_show_lists_parameters_in_force_with_status(cli: CliRunner) -> None:
+    result = cli("programs", "show", "canada-crs", "--on", "2025-03-24")
+    assert result.code == 0, result.stderr
+    assert "job_offer_grid" in result.stdout
+    assert "2020-10-27 → 2025-03-24" in result.stdout
+    assert "reported" in result.stdout
+    later = cli("programs", "show", "canada-crs", "--on", "2025-03-25")
+    assert "2025-03-25 → open" in later.stdout
+    assert "outputs: id, core, spouse, transferability, additional, score" in later.stdout

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from statevisa.cli.common import BUSY_ROWS, busy, stderr, stdout, warn
@@ -24,7 +25,7 @@ from statevisa.rules.casetests import case_files, run_case_file
 from statevisa.rules.evaluate import CaseResult, evaluate_frame
 from statevisa.rules.explain import SCHEMA_VERSION, Trace, json_value, render, show
 from statevisa.rules.load import load_program
-from statevisa.rules.model import Program, Status
+from statevisa.rules.model import Brackets, Program, Scalar, Shape, Status
 from statevisa.rules.resolve import Resolved, resolve, unconfirmed
 from statevisa.rules.validate import validate
 from statevisa.tables import read_table, table_format, write_table
@@ -86,6 +87,62 @@ def programs_list() -> None:
         program = load_program(path)
         table.add_row(program.id, program.title, program.jurisdiction, program.status, program.version)
     stdout.print(table)
+
+
+@programs_app.command("show")
+def programs_show(
+    program: Annotated[str, typer.Argument(help="A shipped program id or a path to a program file.")],
+    on: OnOption = None,
+) -> None:
+    """Show a program on a date: each parameter in force with its status and source; inputs; outputs."""
+    date = parse_on(on)
+    prog = load_program(find_program(program))
+    stdout.print(
+        f"[bold]{escape(prog.title)}[/bold] ({prog.id} {prog.version}, {prog.jurisdiction}, {prog.status})"
+    )
+    if prog.description:
+        stdout.print(" ".join(prog.description.split()), markup=False)
+    for notice in prog.notices_on(date):
+        warn(" ".join(notice.message.split()))
+    table = Table(title=f"Parameters on {date}")
+    for header in ("parameter", "value", "in force", "status", "source"):
+        table.add_column(header, no_wrap=header in ("parameter", "in force", "status"))
+    for spec in prog.parameters.values():
+        period = spec.period_on(date)
+        if period is None:
+            periods = "; ".join(p.label() for p in spec.periods)
+            table.add_row(spec.name, "[dim]none in force[/dim]", escape(periods), "", "")
+            continue
+        value = (
+            "[yellow]OPEN: no value[/yellow]"
+            if period.shape is None
+            else escape(describe_shape(period.shape))
+        )
+        status = (
+            period.status.value
+            if period.status.value == "confirmed"
+            else f"[yellow]{period.status.value}[/yellow]"
+        )
+        table.add_row(spec.name, value, period.label(), status, escape(period.citation.short()))
+    stdout.print(table)
+    inputs = Table("input", "type", "description", title="Inputs (one row per person)")
+    for item in prog.inputs.values():
+        source = f" (from {item.source} by {item.source_key})" if item.source else ""
+        inputs.add_row(item.name, escape(str(item.type)), escape(item.description + source))
+    stdout.print(inputs)
+    stdout.print("outputs: id, " + ", ".join(prog.outputs), markup=False)
+
+
+def describe_shape(shape: Shape, limit: int = 60) -> str:
+    """A parameter value in one short line: the number, or the table's first entries."""
+    if isinstance(shape, Scalar):
+        return show(shape.value)
+    if isinstance(shape, Brackets):
+        parts = [f"{shape.label(i)}: {describe_shape(sub)}" for i, sub in enumerate(shape.shapes)]
+    else:
+        parts = [f"{key}: {describe_shape(sub)}" for key, sub in shape.entries]
+    text = "{" + ", ".join(parts) + "}"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def check(file: Annotated[Path, typer.Argument(help="A program.yaml to check.")]) -> None:
