@@ -18,6 +18,9 @@ def test_demo_summarises_every_shipped_population(cli: CliRunner) -> None:
     assert "20,000 synthetic people (canada-crs.parquet)" in result.stdout
     assert "Distribution of score" in result.stdout
     assert "eligible" in result.stdout and "true (" in result.stdout
+    text = " ".join(result.stdout.split())
+    assert "2,575 of 3,143 counties eligible" in text
+    assert "California │ 33,404" in text and "500,000 in all" in text
 
 
 def test_shipped_populations_are_what_their_command_makes(cli: CliRunner, tmp_path: Path) -> None:

@@ -81,10 +81,10 @@ def allocate(
         given = [name for name, value in {**options, "--floor": floor, "--minimum": minimum}.items() if value]
         if given:
             raise InputError(f"--program {program} sets the numbers itself: drop {', '.join(given)}")
-        request = _program_request(program, among or "states", year, on)
+        request = program_request(program, among or "states", year, on)
     else:
         request = _request(total, population, among, year, method, minimum, floor)
-    result = _allocate(request)
+    result = allocate_request(request)
     if out is None:
         _print(result, request)
         return
@@ -139,7 +139,7 @@ def _request(
 PROGRAM_PARAMETERS = ("base_per_state", "population_pool", "rounding_method", "jurisdictions")
 
 
-def _program_request(reference: str, among: str, year: int | None, on: str | None) -> Request:
+def program_request(reference: str, among: str, year: int | None, on: str | None) -> Request:
     """A first-program-year allocation from a program's dated, cited parameters.
 
     The total is base_per_state per jurisdiction plus population_pool shared by
@@ -226,7 +226,7 @@ def _vendored(among: str, year: int) -> tuple[pl.DataFrame, str]:
     return units, f"vendored Census {among} population, July 1 {year}"
 
 
-def _allocate(request: Request) -> pl.DataFrame:
+def allocate_request(request: Request) -> pl.DataFrame:
     """Sort by FIPS, apportion, and lay out fips,allocation plus the explanatory columns."""
     units = request.units.sort("fips")
     weights = units["population"].to_numpy().astype(np.float64)

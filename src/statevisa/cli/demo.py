@@ -56,6 +56,37 @@ def demo(on: OnOption = None) -> None:
         numeric = [n for n in program.outputs if (program.types.get(n) or program.inputs[n].type).numeric]
         if numeric:
             stdout.print(_histogram(result[numeric[-1]]))
+    real_data()
+
+
+def real_data() -> None:
+    """The same engine on vendored public data: Heartland counties and the W visa's state caps."""
+    from statevisa.allocation import heartland_inputs
+    from statevisa.allocation.heartland_policy import default_parameters
+    from statevisa.cli.allocate import allocate_request, program_request
+
+    stdout.rule("[bold]On real data[/bold] (vendored Census and BLS tables)")
+    result, windows = heartland_inputs.listing(default_parameters())
+    frame = result.frame
+    stdout.print(
+        f"Heartland Visa (S. 5644), default encoding, not bill text: {int(frame['eligible'].sum()):,} of "
+        f"{frame.height:,} counties eligible; growth {windows.growth_label}, national "
+        f"{result.national_growth:+.2%}; prime-age {windows.prime_label}.  "
+        "[dim]statevisa heartland counties / explain FIPS[/dim]"
+    )
+    caps = allocate_request(program_request("w-visa", "states", 2024, None)).sort(
+        "allocation", descending=True
+    )
+    table = Table(
+        "state", "cap", "of which by population", title="W visa (S. 1040) first-year caps, 2024 populations"
+    )
+    for row in [*caps.head(3).iter_rows(named=True), *caps.tail(2).iter_rows(named=True)]:
+        table.add_row(str(row["name"]), f"{row['allocation']:,}", f"{row['share']:,}")
+    stdout.print(table)
+    stdout.print(
+        f"{caps.height} jurisdictions, {int(caps['allocation'].sum()):,} in all.  "
+        "[dim]statevisa allocate --program w-visa --year 2024[/dim]"
+    )
 
 
 def _summary(column: pl.Series, type_: Type) -> str:
