@@ -2,7 +2,8 @@
 
 Evaluates every shipped program that has a shipped synthetic population
 (``sim/data/<program>.parquet``) through the same path as ``statevisa evaluate``
-(read, validate, evaluate), then summarises who qualifies and how scores spread.
+(read, validate, evaluate), then summarises who qualifies and how scores spread;
+then runs the same engine on the vendored public data (Heartland counties, W visa caps).
 """
 
 from __future__ import annotations
