@@ -80,10 +80,11 @@ class Census:
         return pl.read_csv(self.root / rel, **options)
 
     def source(self, rel: str, **origin: str) -> dict[str, str]:
-        """Describe one shared input file: its upstream origin plus hashes of the copy read."""
+        """Describe one input file: its path in the census data copy the build read, its upstream
+        origin, and hashes of that copy."""
         path = self.root / rel
         return {
-            "shared_file": f"shared/data/census/{rel}",
+            "census_copy": rel,
             **origin,
             "sha256": sha256(path),
             "git_blob_of_copy": git_blob(path),

@@ -4,7 +4,7 @@ Every dataset in `reference/data/` has a `<id>.provenance.json` written by
 `scripts/vendor_reference.py`: origin (upstream repository, commit, blob), vintage, licence,
 row count and the published checks re-run at build time. Loaders go through `table()` so a
 file is parsed once per process, and through importlib.resources so an installed wheel (or a
-zip) works the same as a source checkout; nothing here ever looks at ../shared.
+zip) works the same as a source checkout; nothing here reads outside the package.
 """
 
 from __future__ import annotations

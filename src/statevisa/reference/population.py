@@ -2,7 +2,7 @@
 
 Each Census vintage revises every earlier year (Los Angeles 2023 is 9,663,345 in V2023 and
 9,731,837 in V2024), so a change computed across two files is an artefact of the revision,
-not growth (shared/data/census/SOURCES.md, "Vintages do not mix cleanly"). Every function
+not growth (the data sources note "Vintages do not mix cleanly"; docs/data.md). Every function
 here therefore works inside one vintage: the caller names it, or gets the newest vintage
 whose July 1 estimates cover all the requested years, and a request no single vintage covers
 is refused with `InputError` rather than stitched together.
