@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from statevisa.cli.common import busy, stderr
 from statevisa.errors import InputError
-from statevisa.selection import placement, schemas
+from statevisa.selection import schemas
 from statevisa.selection.inputs import TableCheck
 from statevisa.tables import read_table, write_table
 
@@ -55,6 +55,7 @@ def place_command(
     matrix = np.full((len(applicants), len(programs)), np.nan)
     matrix[row, column] = value
     family = _sizes(sizes, applicants) if sizes else None
+    from statevisa.selection import placement  # SciPy's solver loads only for this command
     try:
         with busy(f"placing {len(applicants):,} cases", len(applicants) * len(programs)):
             chosen = placement.place(matrix, capacity, size=family, place_everyone=everyone)
