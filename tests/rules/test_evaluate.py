@@ -227,3 +227,57 @@ def test_date_functions_need_dates(tmp_path: Path) -> None:
         parse_program(
             RESIDENCE.replace("days_between(arrived, on)", "days_between(arrived, 3)"), tmp_path / "p.yaml"
         )
+
+
+UNEVEN = """
+id: demo-uneven
+title: Demo table whose branches differ
+jurisdiction: "00"
+status: draft
+version: 0.1.0
+inputs:
+  flag: {type: bool}
+  level: {type: enum, values: [low, high]}
+  x: {type: int, min: 0}
+parameters:
+  uneven:
+    values:
+      2025-01-01:
+        cite: "Demo Act § 8"
+        value:
+          true: {brackets: {0: 1, 10: 2}}
+          false: {brackets: {0: 5, 3: 6, 7: 7}}
+  nested:
+    values:
+      2025-01-01:
+        cite: "Demo Act § 8"
+        value:
+          brackets:
+            0: {low: 1, high: 2}
+            4: {low: 3, high: 4.5}
+rules:
+  by_flag:
+    formula: uneven[flag][x]
+    cite: "Demo Act § 8"
+  by_band:
+    formula: nested[x][level]
+    cite: "Demo Act § 8"
+outputs: [by_flag, by_band]
+"""
+
+
+def test_tables_whose_branches_differ_agree_in_both_paths(tmp_path: Path) -> None:
+    resolved = resolve(parse_program(UNEVEN, tmp_path / "program.yaml"), dt.date(2025, 6, 1))
+    rows = [
+        {"id": f"{flag}-{level}-{x}", "flag": flag, "level": level, "x": x}
+        for flag in (True, False)
+        for level in ("low", "high")
+        for x in range(13)
+    ]
+    frame = pl.DataFrame(rows).cast({"flag": pl.String, "x": pl.String})
+    vectorised = evaluate_frame(resolved, validate(resolved, frame, "x")).drop("id").to_dicts()
+    single = [case(resolved, **{k: v for k, v in row.items() if k != "id"}) for row in rows]
+    assert vectorised == single
+    assert single[0] == {"by_flag": 1, "by_band": 1.0}  # flag true, low, x 0
+    assert single[12] == {"by_flag": 2, "by_band": 3.0}  # flag true, low, x 12
+    assert single[13 * 3 + 5] == {"by_flag": 6, "by_band": 4.5}  # flag false, high, x 5

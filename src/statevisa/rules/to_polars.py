@@ -160,7 +160,7 @@ class Compiler:
             combined = index if combined is None else combined * size + index
         if combined is None or not all(isinstance(s, Scalar) for s in level):
             return None
-        return pl.lit(pl.Series([_leaf(s) for s in level])).gather(combined)
+        return pl.lit(_series([_leaf(s) for s in level])).gather(combined)
 
     def table_index(self, key: ast.Node) -> tuple[pl.Expr, tuple[str, ...]]:
         """Position of the key among the table's keys, in enum order (or true, false)."""
@@ -201,6 +201,13 @@ def _chain(branches: list[tuple[pl.Expr, pl.Expr]]) -> pl.Expr:
     for test, value in rest:
         chained = chained.when(test).then(value)
     return chained.otherwise(None)
+
+
+def _series(values: list[int | float | bool | str]) -> pl.Series:
+    """Leaf values as one Series: whole and decimal numbers mixed become decimals."""
+    if any(isinstance(v, float) for v in values) and all(isinstance(v, int | float) for v in values):
+        return pl.Series([float(v) for v in values], dtype=pl.Float64)
+    return pl.Series(values)
 
 
 def _leaf(shape: Shape) -> int | float | bool | str:
