@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from statevisa.errors import InputError, PolicyError
 from statevisa.rules.cases import evaluate_one
@@ -281,3 +284,77 @@ def test_tables_whose_branches_differ_agree_in_both_paths(tmp_path: Path) -> Non
     assert single[0] == {"by_flag": 1, "by_band": 1.0}  # flag true, low, x 0
     assert single[12] == {"by_flag": 2, "by_band": 3.0}  # flag true, low, x 12
     assert single[13 * 3 + 5] == {"by_flag": 6, "by_band": 4.5}  # flag false, high, x 5
+
+
+FUNCTIONS = """
+id: demo-functions
+title: Every built-in function
+jurisdiction: "00"
+status: draft
+version: 0.1.0
+inputs:
+  a: {type: int}
+  b: {type: float}
+  kind: {type: enum, values: [x, y, z]}
+rules:
+  ratio:
+    formula: 'a / b'
+    cite: t
+  whole_ratio:
+    formula: 'a / 0'
+    cite: t
+  floored:
+    formula: 'floor(a) + floor(b)'
+    cite: t
+  ceiled:
+    formula: 'ceil(b)'
+    cite: t
+  absolute:
+    formula: 'abs(a) + abs(b)'
+    cite: t
+  clipped:
+    formula: 'clip(a, -2, 2.5)'
+    cite: t
+  smallest:
+    formula: 'min(a, b, 3)'
+    cite: t
+  largest:
+    formula: 'max(a, b)'
+    cite: t
+  total:
+    formula: 'sum(a, b, 1)'
+    cite: t
+  negated:
+    formula: '-a - -b'
+    cite: t
+  chosen:
+    formula: 'kind in ["x", "z"] and not (a > 3 or b < -1)'
+    cite: t
+  picked:
+    formula: 'if kind == "y" then a else b'
+    cite: t
+outputs: [ratio, whole_ratio, floored, ceiled, absolute, clipped, smallest, largest, total, negated,
+          chosen, picked]
+"""
+
+
+FUNCTIONS_ON = resolve(parse_program(FUNCTIONS, Path("functions.yaml")), dt.date(2025, 6, 1))
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    a=st.integers(-50, 50),
+    b=st.floats(-50, 50, allow_nan=False).filter(lambda v: abs(v) > 1e-6),
+    kind=st.sampled_from(["x", "y", "z"]),
+)
+def test_every_function_agrees_in_both_paths(a: int, b: float, kind: str) -> None:
+    resolved = FUNCTIONS_ON
+    frame = pl.DataFrame({"id": ["c"], "a": [str(a)], "b": [repr(b)], "kind": [kind]})
+    vectorised = evaluate_frame(resolved, validate(resolved, frame, "x")).drop("id").row(0, named=True)
+    single = case(resolved, a=a, b=repr(b), kind=kind)
+    for name, value in single.items():
+        other = vectorised[name]
+        if isinstance(value, float) and math.isnan(value):
+            assert isinstance(other, float) and math.isnan(other), name
+        else:
+            assert other == pytest.approx(value, rel=1e-12, abs=1e-12), name
