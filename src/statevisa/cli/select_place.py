@@ -56,6 +56,7 @@ def place_command(
     matrix[row, column] = value
     family = _sizes(sizes, applicants) if sizes else None
     from statevisa.selection import placement  # SciPy's solver loads only for this command
+
     try:
         with busy(f"placing {len(applicants):,} cases", len(applicants) * len(programs)):
             chosen = placement.place(matrix, capacity, size=family, place_everyone=everyone)
