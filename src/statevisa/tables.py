@@ -9,6 +9,7 @@ same N) and no command ever leaves a partial output file behind.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,6 +19,8 @@ import polars as pl
 from statevisa.errors import InputError
 
 SUFFIXES = (".csv", ".parquet")
+DUPLICATED = re.compile(r"^(.*)_duplicated_\d+$")
+"""How Polars renames a repeated CSV header; a repeated column is an error, not a rename."""
 
 
 def table_format(path: Path) -> str:
@@ -53,6 +56,9 @@ def read_table(path: Path, *, required: Sequence[str] = (), allow_empty: bool = 
         raise
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise InputError(f"{path}: cannot read the file: {exc}") from exc
+    repeated = sorted({match.group(1) for name in frame.columns if (match := DUPLICATED.match(name))})
+    if repeated:
+        raise InputError(f"{path}: column(s) appear more than once in the header: {', '.join(repeated)}")
     missing = [column for column in required if column not in frame.columns]
     if missing:
         raise InputError(
