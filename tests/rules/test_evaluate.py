@@ -242,7 +242,21 @@ inputs:
   flag: {type: bool}
   level: {type: enum, values: [low, high]}
   x: {type: int, min: 0}
+  ratio: {type: float}
 parameters:
+  by_ratio:
+    values:
+      2025-01-01:
+        cite: "Demo Act § 8"
+        value: {brackets: {0: 0, 1.1: 10, 1.25: 20}}
+  grid:
+    values:
+      2025-01-01:
+        cite: "Demo Act § 8"
+        value:
+          brackets:
+            0: {brackets: {0: 1, 5: 2}}
+            6: {brackets: {0: 3, 9: 4}}
   uneven:
     values:
       2025-01-01:
@@ -265,25 +279,31 @@ rules:
   by_band:
     formula: nested[x][level]
     cite: "Demo Act § 8"
-outputs: [by_flag, by_band]
+  by_ratio_band:
+    formula: by_ratio[ratio]
+    cite: "Demo Act § 8"
+  by_grid:
+    formula: grid[x][x]
+    cite: "Demo Act § 8"
+outputs: [by_flag, by_band, by_ratio_band, by_grid]
 """
 
 
 def test_tables_whose_branches_differ_agree_in_both_paths(tmp_path: Path) -> None:
     resolved = resolve(parse_program(UNEVEN, tmp_path / "program.yaml"), dt.date(2025, 6, 1))
     rows = [
-        {"id": f"{flag}-{level}-{x}", "flag": flag, "level": level, "x": x}
+        {"id": f"{flag}-{level}-{x}", "flag": flag, "level": level, "x": x, "ratio": 0.9 + x * 0.05}
         for flag in (True, False)
         for level in ("low", "high")
         for x in range(13)
     ]
-    frame = pl.DataFrame(rows).cast({"flag": pl.String, "x": pl.String})
+    frame = pl.DataFrame(rows).cast({"flag": pl.String, "x": pl.String, "ratio": pl.String})
     vectorised = evaluate_frame(resolved, validate(resolved, frame, "x")).drop("id").to_dicts()
     single = [case(resolved, **{k: v for k, v in row.items() if k != "id"}) for row in rows]
     assert vectorised == single
-    assert single[0] == {"by_flag": 1, "by_band": 1.0}  # flag true, low, x 0
-    assert single[12] == {"by_flag": 2, "by_band": 3.0}  # flag true, low, x 12
-    assert single[13 * 3 + 5] == {"by_flag": 6, "by_band": 4.5}  # flag false, high, x 5
+    assert single[0] == {"by_flag": 1, "by_band": 1.0, "by_ratio_band": 0, "by_grid": 1}  # x 0, ratio 0.9
+    assert single[12] == {"by_flag": 2, "by_band": 3.0, "by_ratio_band": 20, "by_grid": 4}  # x 12, ratio 1.5
+    assert single[13 * 3 + 5] == {"by_flag": 6, "by_band": 4.5, "by_ratio_band": 10, "by_grid": 2}  # x 5
 
 
 FUNCTIONS = """

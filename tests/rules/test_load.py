@@ -111,3 +111,84 @@ def test_a_broken_section_file_is_reported_at_its_own_line(tmp_path: Path) -> No
     assert caught.value.messages[-1].startswith(f"{tmp_path / 'sec_2.yaml'}:3:1: YAML error")
     with pytest.raises(PolicyError, match=r"section file 'sec_3\.yaml' not found"):
         parse_program(text.replace("sec_2", "sec_3"), tmp_path / "program.yaml", sections.get)
+
+
+GOOD = """id: demo-loader
+title: A program the loader accepts
+jurisdiction: "00"
+status: draft
+version: 0.1.0
+references:
+  act: {title: Demo Act}
+inputs:
+  age: {type: int, min: 0}
+  level: {type: enum, values: [low, high]}
+parameters:
+  points:
+    values:
+      2025-01-01: {value: {brackets: {0: 0, 18: 10}}, cite: "act: § 2"}
+rules:
+  score:
+    formula: points[age]
+    cite: "act: § 2"
+outputs: [score]
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('cite: "act: § 2"}', "cite: {ref: law, at: x}}", "cite.ref must name a declared reference (act)"),
+        ("{0: 0, 18: 10}", "{18: 10, 0: 0}", "bracket bounds must increase (0 after 18.0)"),
+        ("{0: 0, 18: 10}", "{zero: 0}", "bracket bound 'zero' is not a number"),
+        ("{value: {brackets", "{to: soon, value: {brackets", "'to' is not an ISO date"),
+        ("{value: {brackets", "{to: 2024-01-01, value: {brackets", "ends before it starts"),
+        ("{value: {brackets", "{status: maybe, value: {brackets", "status 'maybe' is not one of"),
+        (
+            "{value: {brackets: {0: 0, 18: 10}}",
+            "{value: [1, 2]",
+            "a value must be a number, true/false, text",
+        ),
+        ("age: {type: int, min: 0}", "age: {type: integer}", "type must be one of int, float, bool, enum"),
+        (
+            "level: {type: enum, values: [low, high]}",
+            "level: {type: enum}",
+            "an enum needs a list of distinct",
+        ),
+        (
+            "level: {type: enum, values: [low, high]}",
+            "level: {type: enum, values: [low], default: mid}",
+            "default 'mid' is not a declared value",
+        ),
+        (
+            "age: {type: int, min: 0}",
+            "age: {type: int, optional_when: 'true'}",
+            "optional_when needs a default",
+        ),
+        ("status: draft", "status: pending", "program status 'pending' is not one of"),
+        (
+            'jurisdiction: "00"',
+            "jurisdiction: California",
+            "jurisdiction 'California' must be US, a state FIPS",
+        ),
+        ("id: demo-loader", "id: Demo_Loader", "program id 'Demo_Loader' must be lower-case words"),
+        ("  age: {type", "  Age: {type", "name 'Age' must be lower_snake_case"),
+        ("outputs: [score]", "outputs: []", "'outputs' must list the rules written out"),
+        ("formula: points[age]", "formula: points[level]", "is a bracket table: its key must be a number"),
+        ("formula: points[age]", "formula: points", "parameter 'points' is a table: look it up"),
+        ("formula: points[age]", "formula: points[age][age]", "has fewer levels than the keys given"),
+        ("formula: points[age]", "formula: age[age]", "'age' is not a parameter table"),
+        ("formula: points[age]", 'formula: level < "high"', "cannot compare enum(low, high) < string"),
+        ("formula: points[age]", "formula: if age then 1 else 2", "'if' needs true/false, got int"),
+        ("formula: points[age]", "formula: nope(age)", "unknown function 'nope'"),
+        ("formula: points[age]", "formula: clip(age)", "clip() takes 3 argument(s), got 1"),
+        ("formula: points[age]", 'formula: date("soon")', "date() takes an ISO date literal"),
+    ],
+)
+def test_loader_refuses_with_a_precise_reason(tmp_path: Path, old: str, new: str, message: str) -> None:
+    assert old in GOOD
+    parse_program(GOOD, tmp_path / "program.yaml")
+    with pytest.raises(PolicyError) as caught:
+        parse_program(GOOD.replace(old, new, 1), tmp_path / "program.yaml")
+    assert any(message in line for line in caught.value.messages), caught.value.messages
+    assert all(line.startswith(f"{tmp_path / 'program.yaml'}:") for line in caught.value.messages)

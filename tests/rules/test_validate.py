@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from statevisa.errors import InputError
-from statevisa.rules.resolve import Resolved
+from statevisa.rules.load import parse_program
+from statevisa.rules.resolve import Resolved, resolve
 from statevisa.rules.validate import MAX_MESSAGES, validate
 
 PERSON = {
@@ -139,3 +143,44 @@ def test_any_cell_text_validates_or_names_its_row_and_column(
         assert f"column {column}" in error.messages[0] or "columns " in error.messages[0]
     else:
         assert typed.height == 2
+
+
+KINDS = """
+id: demo-kinds
+title: Inputs of every kind
+jurisdiction: "00"
+status: draft
+version: 0.1.0
+inputs:
+  wage: {type: float, max: 1000000}
+  insured: {type: bool}
+  arrived: {type: date}
+  county: {type: string}
+rules:
+  ok:
+    formula: insured and wage > 0 and county == "06037" and arrived < date("2030-01-01")
+    cite: "Demo Act § 9"
+outputs: [ok]
+"""
+
+
+@pytest.mark.parametrize(
+    ("column", "text", "message"),
+    [
+        ("wage", "lots", "'lots' is not a number"),
+        ("wage", "inf", "'inf' is not a number"),
+        ("wage", "2000000", "'2000000' is above the maximum 1e+06"),
+        ("insured", "yes", "'yes' is not true or false"),
+        ("arrived", "2024-13-01", "'2024-13-01' is not an ISO date (YYYY-MM-DD)"),
+        ("county", "", "blank value"),
+    ],
+)
+def test_every_kind_of_input_names_what_is_wrong(
+    tmp_path: Path, column: str, text: str, message: str
+) -> None:
+    resolved = resolve(parse_program(KINDS, tmp_path / "program.yaml"), dt.date(2025, 6, 1))
+    good = {"id": "k", "wage": "50000.5", "insured": "TRUE", "arrived": "2024-02-29", "county": "06037"}
+    assert validate(resolved, pl.DataFrame([good]), "IN.csv")["arrived"].to_list() == [dt.date(2024, 2, 29)]
+    with pytest.raises(InputError) as caught:
+        validate(resolved, pl.DataFrame([{**good, column: text}]), "IN.csv")
+    assert caught.value.messages == [f"IN.csv: row 2 (id k), column {column}: {message}"]
