@@ -179,6 +179,9 @@ def test_a_value_below_the_first_bracket_is_an_error(tmp_path: Path) -> None:
     assert case(resolved, offered_wage=12, county_median_wage=1) == {"band": 2}
     with pytest.raises(InputError, match=r"offered_wage = -1\.0 is below the first bracket of 'bands'"):
         case(resolved, offered_wage=-1, county_median_wage=1)
+    frame = pl.DataFrame({"id": ["a", "b"], "offered_wage": ["12", "-1"], "county_median_wage": ["1", "1"]})
+    with pytest.raises(InputError, match=r"row 3 \(id b\): no value for band"):
+        evaluate_frame(resolved, validate(resolved, frame, "x"))
 
 
 RESIDENCE = """
