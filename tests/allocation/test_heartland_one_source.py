@@ -16,7 +16,8 @@ import pytest
 
 from statevisa.allocation import heartland_inputs as inputs
 from statevisa.allocation.heartland import Combine
-from statevisa.allocation.heartland_policy import default_parameters, heartland_program
+from statevisa.allocation.heartland_policy import default_parameters
+from statevisa.programs import shipped_program
 from statevisa.rules.evaluate import evaluate_frame
 from statevisa.rules.resolve import resolve
 from statevisa.rules.validate import validate
@@ -41,7 +42,7 @@ def test_policy_file_agrees_with_the_core_on_every_county(year: int, window: int
         pl.col("prime_age_end"),
         pl.lit(False).alias("on_housing_exclusion_list"),
     )
-    resolved = resolve(heartland_program(), ON, {"combine_mode": combine})
+    resolved = resolve(shipped_program("heartland"), ON, {"combine_mode": combine})
     decided = evaluate_frame(resolved, validate(resolved, counties, "counties"))
     assert decided.height == core.height == 3_143
     assert decided["eligible"].to_list() == core["eligible"].to_list()

@@ -18,9 +18,8 @@ from statevisa.cli.common import busy, stderr, stdout
 from statevisa.cli.rules import parse_on
 from statevisa.cli.select import seed_option
 from statevisa.errors import InputError
-from statevisa.rules.resolve import resolve
+from statevisa.programs import in_force
 from statevisa.selection import h1b
-from statevisa.selection.h1b_policy import h1b_program
 from statevisa.selection.inputs import TableCheck
 from statevisa.tables import read_table, row_label, write_table
 
@@ -65,7 +64,7 @@ def h1b_command(
         raise InputError("give either --out S.csv (draw) or --check S.csv (verify a published draw)")
     key = seed_option(seed)
     opens = parse_on(season)
-    policy = resolve(h1b_program(), opens, names=h1b.POLICY_PARAMETERS)
+    policy = in_force("h1b", opens, h1b.POLICY_PARAMETERS)
     rules = h1b.rules_from(policy)
     for name in h1b.POLICY_PARAMETERS:
         value = policy.values[name]

@@ -1,18 +1,23 @@
 """The shipped policy files, one folder per program: ``<jurisdiction>/<program>/program.yaml``.
 
 Jurisdictions are FIPS codes for the US (``US``, ``06``, ``06037``) and ISO 3166-1
-alpha-2 codes abroad (``CA``, ``AU``). This module only finds files; the rules
-engine loads them.
+alpha-2 codes abroad (``CA``, ``AU``). This module finds the files, and gives the
+allocation and selection layers the values a shipped program has in force on a date.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
 from ruamel.yaml import YAML
 
 from statevisa.errors import PolicyError
+from statevisa.rules.load import load_program
+from statevisa.rules.model import Program
+from statevisa.rules.resolve import Resolved, resolve
 
 PROGRAMS_DIR = Path(__file__).parent
 
@@ -42,3 +47,14 @@ def find_program(reference: str) -> Path:
     if reference not in ids:
         raise PolicyError(f"unknown program '{reference}' (shipped: {', '.join(sorted(ids))})")
     return ids[reference]
+
+
+@cache
+def shipped_program(program_id: str) -> Program:
+    """A shipped program, loaded and checked once per process."""
+    return load_program(find_program(program_id))
+
+
+def in_force(program_id: str, on: dt.date, names: Sequence[str]) -> Resolved:
+    """The named parameters of a shipped program in force on `on`, with periods and citations."""
+    return resolve(shipped_program(program_id), on, names=names)
