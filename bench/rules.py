@@ -52,10 +52,7 @@ def main() -> None:
     validation = time.perf_counter() - start
 
     sample = people.head(args.sample)
-    rows = [
-        {k: (str(v) if isinstance(v, str) else v) for k, v in row.items()}
-        for row in sample.iter_rows(named=True)
-    ]
+    rows = sample.to_dicts()
     start = time.perf_counter()
     single = [evaluate_case(resolved, row).outputs["score"] for row in rows]
     per_case = (time.perf_counter() - start) / len(rows)

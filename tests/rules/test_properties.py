@@ -46,7 +46,7 @@ def agree(program: Program, on: dt.date, rows: list[dict[str, Any]]) -> None:
     typed = validate(resolved, frame, "hypothesis")
     vectorised = evaluate_frame(resolved, typed).drop("id").to_dicts()
     for row, expected in zip(typed.iter_rows(named=True), vectorised, strict=True):
-        single = evaluate_case(resolved, {k: (str(v) if isinstance(v, str) else v) for k, v in row.items()})
+        single = evaluate_case(resolved, row)
         assert single.outputs == expected
 
 

@@ -13,7 +13,7 @@ import polars as pl
 
 from statevisa.errors import InputError
 from statevisa.rules.evaluate import CaseResult, evaluate_case
-from statevisa.rules.model import Value
+from statevisa.rules.model import Program, Value
 from statevisa.rules.resolve import Resolved
 from statevisa.rules.validate import validate
 
@@ -39,23 +39,26 @@ def case_frame(columns: Mapping[str, list[object]]) -> pl.DataFrame:
     )
 
 
-def typed_case(resolved: Resolved, values: Mapping[str, object], source: str) -> dict[str, Value]:
-    """Validate one case and return its typed inputs (enum values as text).
+def with_blanks(program: Program, values: Mapping[str, object]) -> dict[str, object]:
+    """`values` plus a blank for every optional input it leaves out.
 
     Unlike a table, a case may leave out inputs that are optional for it; they count as blank.
     """
+    blanks = {
+        name: None for name, spec in program.inputs.items() if spec.optional_when and name not in values
+    }
+    return {**values, **blanks}
+
+
+def typed_case(resolved: Resolved, values: Mapping[str, object], source: str) -> dict[str, Value]:
+    """Validate one case and return its typed inputs (enum values as text)."""
 
     def label(index: int, row_id: object) -> str:
         return f"case {row_id}" if row_id not in (None, "") else "case"
 
-    blanks = {
-        name: None
-        for name, spec in resolved.program.inputs.items()
-        if spec.optional_when and name not in values
-    }
-    row = {**values, **blanks}
+    row = with_blanks(resolved.program, values)
     typed = validate(resolved, case_frame({name: [value] for name, value in row.items()}), source, label)
-    return {name: (str(v) if isinstance(v, str) else v) for name, v in typed.row(0, named=True).items()}
+    return dict(typed.row(0, named=True))
 
 
 def evaluate_one(resolved: Resolved, values: Mapping[str, object], source: str) -> CaseResult:

@@ -15,7 +15,7 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from statevisa.errors import PolicyError, StatevisaError
-from statevisa.rules.cases import case_frame, evaluate_one
+from statevisa.rules.cases import case_frame, evaluate_one, with_blanks
 from statevisa.rules.evaluate import evaluate_case, evaluate_frame
 from statevisa.rules.load import load_program
 from statevisa.rules.load_parameters import parse_date
@@ -125,10 +125,7 @@ def _run_batch(
     first = cases[0]
     try:
         resolved = resolve(program, first.on, first.scenario)
-        rows = [
-            {**_optional_blanks(program, case.input), **case.input, "id": str(n)}
-            for n, case in enumerate(cases)
-        ]
+        rows = [{**with_blanks(program, case.input), "id": str(n)} for n, case in enumerate(cases)]
         columns = list(dict.fromkeys(name for row in rows for name in row))
         frame = case_frame({name: [row.get(name) for row in rows] for name in columns})
         typed = validate(resolved, frame, path.name)
@@ -140,9 +137,7 @@ def _run_batch(
         indices, cases, typed.iter_rows(named=True), vectorised, strict=True
     ):
         try:
-            single = evaluate_case(
-                resolved, {k: (str(v) if isinstance(v, str) else v) for k, v in row.items()}
-            )
+            single = evaluate_case(resolved, row)
         except StatevisaError as error:
             found[index] = [f"unexpected error: {'; '.join(error.messages)}"]
             continue
@@ -150,18 +145,12 @@ def _run_batch(
     return found
 
 
-def _optional_blanks(program: Program, values: Mapping[str, object]) -> dict[str, object]:
-    return {name: None for name, spec in program.inputs.items() if spec.optional_when and name not in values}
-
-
 def _run_alone(program: Program, case: CaseTest, path: Path) -> list[str]:
     source = f"{path.name}:{case.line}"
     try:
         resolved = resolve(program, case.on, case.scenario)
         single = evaluate_one(resolved, case.input, source).outputs
-        frame_input = case_frame(
-            {name: [value] for name, value in {**_optional_blanks(program, case.input), **case.input}.items()}
-        )
+        frame_input = case_frame({name: [value] for name, value in with_blanks(program, case.input).items()})
         frame = evaluate_frame(resolved, validate(resolved, frame_input, source)).row(0, named=True)
     except StatevisaError as error:
         if case.error is not None and any(case.error in message for message in error.messages):
