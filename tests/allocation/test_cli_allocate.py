@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
 
 import polars as pl
 import pytest
 
-
-class Result(Protocol):
-    """What the `cli` fixture of tests/conftest.py returns."""
-
-    code: int
-    stdout: str
-    stderr: str
-
-
-CliRunner = Callable[..., Result]
+from tests.conftest import CliRunner
 
 DATA = Path(__file__).parent / "data"
 

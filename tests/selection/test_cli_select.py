@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
 
 import polars as pl
 import pytest
 
 from statevisa.selection.lottery import commitment
-
-
-class Result(Protocol):
-    """What the `cli` fixture of tests/conftest.py returns."""
-
-    code: int
-    stdout: str
-    stderr: str
-
-
-CliRunner = Callable[..., Result]
+from tests.conftest import CliResult, CliRunner
 
 SEED = "00112233445566778899aabbccddeeff"
 
@@ -126,7 +114,7 @@ def _entries(count: int = 30) -> str:
     return write("E.csv", "\n".join(lines) + "\n")
 
 
-def _lottery(cli: CliRunner, slots: int, *extra: str) -> Result:
+def _lottery(cli: CliRunner, slots: int, *extra: str) -> CliResult:
     return cli(
         "select",
         "lottery",
@@ -142,7 +130,7 @@ def _lottery(cli: CliRunner, slots: int, *extra: str) -> Result:
     )
 
 
-def _verify(cli: CliRunner, winners: str = "W.csv", seed: str = SEED, *extra: str) -> Result:
+def _verify(cli: CliRunner, winners: str = "W.csv", seed: str = SEED, *extra: str) -> CliResult:
     return cli(
         "select",
         "verify",
@@ -322,7 +310,7 @@ p2,ghost,3
 """
 
 
-def _match(cli: CliRunner, *extra: str) -> Result:
+def _match(cli: CliRunner, *extra: str) -> CliResult:
     write("P.csv", PREFERENCES)
     write("C.csv", CAPACITIES)
     return cli(
