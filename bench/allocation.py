@@ -9,6 +9,7 @@ run, and checks that both give the same answer.
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 import math
 import statistics
@@ -115,9 +116,9 @@ def heartland() -> None:
     """
     from statevisa.allocation import heartland_inputs as inputs
     from statevisa.allocation.heartland import evaluate
-    from statevisa.allocation.heartland_policy import default_parameters
+    from statevisa.services.policies import heartland_parameters
 
-    params = default_parameters()
+    params = heartland_parameters(dt.date(2025, 6, 1))
     start = time.perf_counter()
     result, windows = inputs.listing(params)
     cold = time.perf_counter() - start

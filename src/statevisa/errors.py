@@ -1,27 +1,130 @@
-"""The one exception family that reaches a user.
+"""Problems as data: where, a stable code, and words a person can act on.
 
-Core modules raise these with messages a person can act on; the shell (CLI, API)
-turns them into exit code 2 or an HTTP 4xx. Anything else is a bug and keeps its traceback.
+Core modules raise `InputError` or `PolicyError` carrying one or more `Problem`s; the
+edge renders them: the CLI prints ``str(problem)`` (``file:line:col: message`` or
+``file: row N (id X), column C: message``) and exits 2, the API returns them as RFC 9457
+problem details. Nobody parses a message back into its parts: the location travels as
+fields. Anything else raised is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a problem is, in whichever terms the input has.
+
+    A text file has `line` and `column` (1-based); a table has `row` (its CSV line number,
+    header = 1, the same N for Parquet) and a `field` (the column); one case has its
+    `row_id` and a `field` (the input name); a command-line option is a `field` alone.
+    """
+
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    row: int | None = None
+    row_id: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        head = self.file or ""
+        if self.line is not None:
+            head += f":{self.line}" + (f":{self.column}" if self.column is not None else "")
+        tail: list[str] = []
+        tabular = self.row is not None or self.row_id is not None
+        if self.row is not None:
+            tail.append(f"row {self.row}" + (f" (id {self.row_id})" if self.row_id else ""))
+        elif self.row_id is not None:
+            tail.append(f"case {self.row_id}" if self.row_id else "case")
+        if self.field is not None:
+            tail.append(
+                f"column {self.field}" if tabular or (self.file and self.line is None) else self.field
+            )
+        if head and tail:
+            return f"{head}: {', '.join(tail)}"
+        return head or ", ".join(tail)
+
+    def to_json(self) -> dict[str, object]:
+        return {key: value for key, value in asdict(self).items() if value is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with an input.
+
+    `code` is a stable kebab-case identifier a script or an API client can branch on
+    (``not-a-number``, ``duplicate-id``, ``yaml-syntax``); `message` says what is wrong
+    without repeating the location, which `__str__` puts in front.
+    """
+
+    code: str
+    message: str
+    location: Location = field(default_factory=Location)
+
+    def __str__(self) -> str:
+        where = str(self.location)
+        return f"{where}: {self.message}" if where else self.message
+
+    def to_json(self) -> dict[str, object]:
+        """The problem as a plain object: code, message, location fields, and the rendered text."""
+        return {"code": self.code, "message": self.message, **self.location.to_json(), "text": str(self)}
+
+
+def problem(
+    code: str,
+    message: str,
+    *,
+    file: object = None,
+    line: int | None = None,
+    column: int | None = None,
+    row: int | None = None,
+    row_id: object = None,
+    field: str | None = None,
+) -> Problem:
+    """Build a Problem from keyword parts (`file` may be a Path; an empty `row_id` is dropped)."""
+    shown_id = None if row_id is None or str(row_id) == "" else str(row_id)
+    return Problem(
+        code,
+        message,
+        Location(None if file is None else str(file), line, column, row, shown_id, field),
+    )
+
+
+def table_problem(code: str, message: str, file: object, index: int, row_id: object, column: str) -> Problem:
+    """A problem in a table cell; `index` is the 0-based row, shown as its CSV line (index + 2)."""
+    return problem(code, message, file=file, row=index + 2, row_id=row_id, field=column)
 
 
 class StatevisaError(Exception):
-    """A user-facing error carrying one or more complete messages."""
+    """A user-facing error carrying one or more problems."""
 
-    def __init__(self, messages: str | Iterable[str]) -> None:
-        self.messages: list[str] = [messages] if isinstance(messages, str) else list(messages)
-        if not self.messages:
-            raise ValueError("a StatevisaError needs at least one message")
+    default_code = "invalid"
+
+    def __init__(self, problems: Problem | str | Iterable[Problem | str]) -> None:
+        items = [problems] if isinstance(problems, Problem | str) else list(problems)
+        self.problems: list[Problem] = [
+            item if isinstance(item, Problem) else Problem(self.default_code, item) for item in items
+        ]
+        if not self.problems:
+            raise ValueError("a StatevisaError needs at least one problem")
         super().__init__("\n".join(self.messages))
+
+    @property
+    def messages(self) -> list[str]:
+        """Every problem rendered as one line, location first."""
+        return [str(item) for item in self.problems]
 
 
 class InputError(StatevisaError):
-    """Bad input data: a file, a row or a column the caller supplied."""
+    """Bad input data: a file, a row, a column, an option or a field the caller supplied."""
+
+    default_code = "invalid-input"
 
 
 class PolicyError(StatevisaError):
-    """A malformed policy file: every message names file:line:col."""
+    """A malformed policy file (every problem names file:line:col) or a program that cannot decide."""
+
+    default_code = "invalid-policy"

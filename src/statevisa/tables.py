@@ -8,6 +8,7 @@ same N) and no command ever leaves a partial output file behind.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import tempfile
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-from statevisa.errors import InputError
+from statevisa.errors import InputError, problem
 
 SUFFIXES = (".csv", ".parquet")
 DUPLICATED = re.compile(r"^(.*)_duplicated_\d+$")
@@ -27,7 +28,13 @@ def table_format(path: Path) -> str:
     """Return ``csv`` or ``parquet`` from the file name, or raise naming the choices."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise InputError(f"{path}: unsupported file type '{suffix or path.name}' (use .csv or .parquet)")
+        raise InputError(
+            problem(
+                "unsupported-format",
+                f"unsupported file type '{suffix or path.name}' (use .csv or .parquet)",
+                file=path,
+            )
+        )
     return suffix[1:]
 
 
@@ -40,11 +47,13 @@ def read_table(path: Path, *, required: Sequence[str] = (), allow_empty: bool = 
     """
     fmt = table_format(path)
     if not path.is_file():
-        raise InputError(f"{path}: no such file")
+        raise InputError(problem("no-such-file", "no such file", file=path))
     try:
         if fmt == "csv":
             if path.stat().st_size == 0:
-                raise InputError(f"{path}: the file is empty (a header row is required)")
+                raise InputError(
+                    problem("empty-file", "the file is empty (a header row is required)", file=path)
+                )
             frame = pl.read_csv(
                 path,
                 infer_schema=False,
@@ -55,18 +64,28 @@ def read_table(path: Path, *, required: Sequence[str] = (), allow_empty: bool = 
     except InputError:
         raise
     except (pl.exceptions.PolarsError, OSError) as exc:
-        raise InputError(f"{path}: cannot read the file: {exc}") from exc
+        raise InputError(problem("unreadable", f"cannot read the file: {exc}", file=path)) from exc
     repeated = sorted({match.group(1) for name in frame.columns if (match := DUPLICATED.match(name))})
     if repeated:
-        raise InputError(f"{path}: column(s) appear more than once in the header: {', '.join(repeated)}")
+        raise InputError(
+            problem(
+                "repeated-column",
+                f"column(s) appear more than once in the header: {', '.join(repeated)}",
+                file=path,
+            )
+        )
     missing = [column for column in required if column not in frame.columns]
     if missing:
         raise InputError(
-            f"{path}: missing required column(s): {', '.join(missing)} "
-            f"(found: {', '.join(frame.columns) or 'none'})"
+            problem(
+                "missing-column",
+                f"missing required column(s): {', '.join(missing)} "
+                f"(found: {', '.join(frame.columns) or 'none'})",
+                file=path,
+            )
         )
     if frame.height == 0 and not allow_empty:
-        raise InputError(f"{path}: the file has a header but no rows")
+        raise InputError(problem("no-rows", "the file has a header but no rows", file=path))
     return frame
 
 
@@ -78,19 +97,90 @@ def row_label(index: int, row_id: object = None) -> str:
     return label
 
 
+def check_output(out: Path, *, inputs: Sequence[Path | None] = ()) -> None:
+    """Refuse an output path before any work: a bad suffix, a folder, or one of the inputs.
+
+    Paths are compared resolved (symlinks and ``..`` followed, hard links by inode), so
+    ``--out ./E.csv`` cannot overwrite the published entry list ``E.csv``.
+    """
+    table_format(out)
+    if out.is_dir():
+        raise InputError(problem("output-is-folder", "is a folder, not a file", file=out, field="--out"))
+    for given in inputs:
+        if given is None:
+            continue
+        same = out.resolve() == given.resolve()
+        if not same and out.exists() and given.exists():
+            try:
+                same = os.path.samefile(out, given)
+            except OSError:
+                same = False
+        if same:
+            raise InputError(
+                problem(
+                    "output-is-input",
+                    f"is also the input {given}: writing it would destroy the input",
+                    file=out,
+                    field="--out",
+                )
+            )
+
+
 def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
 
 
+TEMP_SUFFIX = ".statevisa-partial"
+"""Temporary files are named ``.<output>.<pid>.<random>.statevisa-partial`` beside the output."""
+
+
+def _clean_leftovers(directory: Path, name: str) -> None:
+    """Remove partial files that a killed earlier write of `name` left behind (their process is gone)."""
+    for leftover in directory.glob(f".{glob_escape(name)}.*{TEMP_SUFFIX}"):
+        pid_text = leftover.name[len(name) + 2 :].split(".", 1)[0]
+        if pid_text.isdigit() and _alive(int(pid_text)):
+            continue
+        leftover.unlink(missing_ok=True)
+
+
+def glob_escape(name: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", name)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def write_table(frame: pl.DataFrame, path: Path) -> None:
-    """Write `frame` to `path` (format from the suffix) atomically: all of it or nothing."""
+    """Write `frame` to `path` (format from the suffix) atomically: all of it or nothing.
+
+    The data go to a temporary file beside the output, which replaces it only once complete;
+    a full disk or an unwritable folder is an InputError naming the path, and a temporary file
+    left by a killed earlier run is removed on the next write to the same output.
+    """
     fmt = table_format(path)
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
-        raise InputError(f"{path}: the folder {directory} does not exist")
-    handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        raise InputError(problem("no-such-folder", f"the folder {directory} does not exist", file=path))
+    if path.is_dir():
+        raise InputError(problem("output-is-folder", "is a folder, not a file", file=path))
+    try:
+        _clean_leftovers(directory, path.name)
+        handle, tmp_name = tempfile.mkstemp(
+            prefix=f".{path.name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=directory
+        )
+    except OSError as error:
+        raise InputError(problem("cannot-write", f"cannot write here: {error.strerror}", file=path)) from None
     os.close(handle)
     tmp = Path(tmp_name)
     try:
@@ -100,5 +190,22 @@ def write_table(frame: pl.DataFrame, path: Path) -> None:
             frame.write_parquet(tmp)
         tmp.chmod(0o666 & ~_umask())  # mkstemp makes the file private; outputs get normal modes
         tmp.replace(path)
+    except OSError as error:
+        reason = "the disk is full" if error.errno == errno.ENOSPC else (error.strerror or str(error))
+        raise InputError(
+            problem("cannot-write", f"cannot write: {reason}; nothing was written", file=path)
+        ) from None
+    except pl.exceptions.PolarsError as error:
+        text = str(error)
+        reason = (
+            "the disk is full"
+            if "No space left" in text
+            else text.splitlines()[0]
+            if text
+            else "write failed"
+        )
+        raise InputError(
+            problem("cannot-write", f"cannot write: {reason}; nothing was written", file=path)
+        ) from None
     finally:
         tmp.unlink(missing_ok=True)

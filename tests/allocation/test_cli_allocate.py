@@ -139,11 +139,11 @@ def test_every_method_is_accepted(cli: CliRunner, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "words"),
     [
-        ("fips,population\n06,100\n06,200\n", ["row 3 (id 06)", "'fips'", "duplicate", "row 2"]),
-        ("fips,population\n06,abc\n", ["row 2 (id 06)", "'population'", "not a number: 'abc'"]),
-        ("fips,population\n06,\n", ["row 2 (id 06)", "'population'", "not a number"]),
-        ("fips,population\n06,-5\n48,1\n", ["row 2 (id 06)", "'population'", "negative"]),
-        ("fips,population\n6,100\n", ["row 2 (id 6)", "'fips'", "not a FIPS code"]),
+        ("fips,population\n06,100\n06,200\n", ["row 3 (id 06)", "column fips", "duplicate", "row 2"]),
+        ("fips,population\n06,abc\n", ["row 2 (id 06)", "column population", "not a number: 'abc'"]),
+        ("fips,population\n06,\n", ["row 2 (id 06)", "column population", "not a number"]),
+        ("fips,population\n06,-5\n48,1\n", ["row 2 (id 06)", "column population", "negative"]),
+        ("fips,population\n6,100\n", ["row 2 (id 6)", "column fips", "not a FIPS code"]),
         ("fips,population\n06,1\n06037,1\n", ["row 3 (id 06037)", "cannot be mixed"]),
         ("fips,population\nCA,1\n", ["row 2 (id CA)", "not a FIPS code"]),
         ("fips,pop\n06,1\n", ["missing required column", "population"]),

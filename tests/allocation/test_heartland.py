@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 import polars as pl
@@ -15,7 +16,11 @@ from statevisa.allocation.heartland import (
     evaluate,
 )
 from statevisa.allocation.heartland_cap import allocate, participant_problems
-from statevisa.allocation.heartland_policy import default_parameters
+from statevisa.services.policies import heartland_parameters
+
+HEARTLAND_ON = dt.date(2025, 6, 1)
+"""A date inside the heartland program's parameter periods."""
+
 
 START, SMALL = 1_000_000_000, 1_000
 
@@ -45,7 +50,7 @@ def case(
         schema={"fips": pl.String, "prime_age_start": pl.Int64, "prime_age_end": pl.Int64},
         orient="row",
     )
-    params = replace(default_parameters(), growth_ratio=ratio, combine=combine)
+    params = replace(heartland_parameters(HEARTLAND_ON), growth_ratio=ratio, combine=combine)
     return evaluate(universe, growth, primes, params)
 
 
@@ -121,7 +126,7 @@ def shares(weights: list[int], cap: int, periods: int = 1) -> pl.DataFrame:
         }
     )
     result = Eligibility(frame, 1, 1, 0.0, 0.0)
-    params = replace(default_parameters(), cap_national=cap, periods_per_year=periods)
+    params = replace(heartland_parameters(HEARTLAND_ON), cap_national=cap, periods_per_year=periods)
     return allocate(result, fips, params)
 
 
@@ -146,7 +151,7 @@ def test_non_participants_get_zero_and_every_row_is_labelled() -> None:
             "eligible": True,
         }
     )
-    out = allocate(Eligibility(frame, 1, 1, 0.0, 0.0), ["00002"], default_parameters())
+    out = allocate(Eligibility(frame, 1, 1, 0.0, 0.0), ["00002"], heartland_parameters(HEARTLAND_ON))
     assert out["allocation"].to_list() == [0, 50_000]
     assert out["basis"].unique().to_list() == ["Heartland default encoding, not bill text"]
 
@@ -174,7 +179,7 @@ def test_allocations_are_whole_non_negative_and_sum_to_the_cap(
 
 
 def test_default_parameters_come_from_the_heartland_policy_file() -> None:
-    params = default_parameters()
+    params = heartland_parameters(HEARTLAND_ON)
     found = (params.window_years, params.growth_ratio, params.combine, params.cap_national)
     assert found == (10, 1.0, "any", 50_000)
     assert params.status == "unconfirmed"

@@ -6,6 +6,7 @@ compared only where the measure matches (docs/heartland.md records the gaps).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 import polars as pl
@@ -13,11 +14,14 @@ import pytest
 
 from statevisa.allocation import heartland_inputs as inputs
 from statevisa.allocation.heartland import Eligibility, HeartlandParameters
-from statevisa.allocation.heartland_policy import default_parameters
 from statevisa.errors import InputError
 from statevisa.reference import population
+from statevisa.services.policies import heartland_parameters
 
-DEFAULT = default_parameters()
+HEARTLAND_ON = dt.date(2025, 6, 1)
+"""A date inside the heartland program's parameter periods."""
+
+DEFAULT = heartland_parameters(HEARTLAND_ON)
 
 
 def listing(**changes: object) -> Eligibility:

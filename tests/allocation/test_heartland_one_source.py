@@ -16,11 +16,11 @@ import pytest
 
 from statevisa.allocation import heartland_inputs as inputs
 from statevisa.allocation.heartland import Combine
-from statevisa.allocation.heartland_policy import default_parameters
-from statevisa.programs import shipped_program
+from statevisa.services.programs import shipped_program
 from statevisa.rules.evaluate import evaluate_frame
 from statevisa.rules.resolve import resolve
 from statevisa.rules.validate import validate
+from statevisa.services.policies import heartland_parameters
 
 ON = dt.date(2026, 12, 1)
 
@@ -29,7 +29,7 @@ ON = dt.date(2026, 12, 1)
     ("year", "window", "combine"), [(2017, 7, "any"), (2020, 10, "any"), (2020, 10, "all")]
 )
 def test_policy_file_agrees_with_the_core_on_every_county(year: int, window: int, combine: Combine) -> None:
-    params = replace(default_parameters(ON), end_year=year, window_years=window, combine=combine)
+    params = replace(heartland_parameters(ON), end_year=year, window_years=window, combine=combine)
     result, _ = inputs.listing(params)
     core = result.frame
     counties = core.select(

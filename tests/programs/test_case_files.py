@@ -13,7 +13,7 @@ FILES = case_files(PROGRAMS_DIR)
 
 
 def test_programs_have_case_tests() -> None:
-    programs = {path.parent for path in PROGRAMS_DIR.glob("*/*/program.yaml")}
+    programs = {path.parent for path in PROGRAMS_DIR.rglob("program.yaml")}
     tested = {path.parent.parent for path in FILES}
     assert programs and programs == tested, (
         f"programs without case tests: {sorted(map(str, programs - tested))}"

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from statevisa.selection import diversity
-from statevisa.selection.diversity_policy import rules_on
+from statevisa.services.policies import diversity_rules as rules_on
 
 RULES = rules_on(date(2025, 10, 1))
 """The thresholds of the shipped diversity-visa program (INA 203(c)), for DV-2026."""

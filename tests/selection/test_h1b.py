@@ -9,10 +9,11 @@ from datetime import date
 import polars as pl
 import pytest
 
-from statevisa.selection import h1b, h1b_policy
+from statevisa.selection import h1b
+from statevisa.services.policies import h1b_rules
 
 SEED = bytes(range(16))
-FY2027 = h1b_policy.rules_for_season(date(2026, 3, 4))
+FY2027 = h1b_rules(date(2026, 3, 4))
 
 
 def _pool(rows: list[tuple[str, int, bool]]) -> pl.DataFrame:
@@ -33,12 +34,12 @@ def test_effective_dates_pick_weights_unit_and_order() -> None:
     assert FY2027.weights == {4: 4, 3: 3, 2: 2, 1: 1}
     assert FY2027.order == "regular_first"
     assert FY2027.unit == "unique_beneficiary"
-    fy2026 = h1b_policy.rules_for_season(date(2025, 3, 7))
+    fy2026 = h1b_rules(date(2025, 3, 7))
     assert set(fy2026.weights.values()) == {1}
     assert fy2026.unit == "unique_beneficiary"
-    assert h1b_policy.rules_for_season(date(2024, 3, 1)).unit == "registration"
-    assert h1b_policy.rules_for_season(date(2019, 3, 31)).order == "advanced_first"
-    assert h1b_policy.rules_for_season(date(2019, 4, 1)).order == "regular_first"
+    assert h1b_rules(date(2024, 3, 1)).unit == "registration"
+    assert h1b_rules(date(2019, 3, 31)).order == "advanced_first"
+    assert h1b_rules(date(2019, 4, 1)).order == "regular_first"
 
 
 def test_lowest_level_and_one_entry_per_beneficiary() -> None:
@@ -54,7 +55,7 @@ def test_lowest_level_and_one_entry_per_beneficiary() -> None:
     assert pool["entry_id"].to_list() == ["P1", "P2"]
     assert pool["wage_level"].to_list() == [1, 4]
     assert pool["registrations"].to_list() == [["r1", "r2"], ["r3", "r4", "r5"]]
-    per_registration = h1b.entries(registrations, h1b_policy.rules_for_season(date(2023, 3, 1)))
+    per_registration = h1b.entries(registrations, h1b_rules(date(2023, 3, 1)))
     assert per_registration.height == 5
 
 
@@ -109,7 +110,7 @@ def test_advanced_round_draws_only_remaining_advanced_degree_holders() -> None:
 
 
 def test_historical_order_runs_the_advanced_round_first() -> None:
-    rules = h1b_policy.rules_for_season(date(2018, 4, 2))
+    rules = h1b_rules(date(2018, 4, 2))
     pool = _pool([("ADE1", 1, True), ("ADE2", 1, True), ("N1", 1, False), ("N2", 1, False)])
     result = h1b.select(pool, SEED, target_regular=2, target_advanced=1, rules=rules)
     assert result["round"].to_list() == ["advanced", "regular", "regular"]

@@ -3,7 +3,7 @@
 Nobody has read section 3 of S. 5644, so everything here follows the *default encoding* of
 shared/specs/programs/heartland.md §5 (a product choice, not bill text). Every number the
 rules use is a field of `HeartlandParameters`, passed in by the caller and read from the
-`heartland` policy file (programs/US/heartland) by `parameters_from`, so the numbers are
+`heartland` policy file (programs/us/federal/heartland) by `parameters_from`, so the numbers are
 dated and cited in one place.
 
 The core takes frames already cut to one vintage (see `heartland_inputs`) and never reads
@@ -100,7 +100,7 @@ POLICY_PARAMETERS = (
 def parameters_from(policy: Resolved) -> HeartlandParameters:
     """The Heartland parameters in force in the `heartland` policy file on its date.
 
-    The program file (programs/US/heartland) dates and cites each value; every one has
+    The program file (programs/us/federal/heartland) dates and cites each value; every one has
     status `unconfirmed`, being the "default encoding, not bill text" of heartland.md §5.1
     that stands in for S. 5644 §3. End year and vintage are resolved from the shipped data.
     """

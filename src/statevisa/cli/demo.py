@@ -8,13 +8,13 @@ then runs the same engine on the vendored public data (Heartland counties, W vis
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import polars as pl
-import typer
 from rich.table import Table
 
 from statevisa.cli.common import stdout
@@ -38,7 +38,7 @@ def demo(on: OnOption = None) -> None:
     """Evaluate the shipped programs on the shipped synthetic populations and summarise."""
     date = parse_on(on)
     for path in populations():
-        resolved = open_program(path.stem, date, {})
+        resolved = open_program(path.stem, date, {}).resolved
         start = time.perf_counter()
         result = evaluate_frame(resolved, validate(resolved, read_table(path), str(path.name)))
         seconds = time.perf_counter() - start
@@ -57,17 +57,17 @@ def demo(on: OnOption = None) -> None:
         numeric = [n for n in program.outputs if (program.types.get(n) or program.inputs[n].type).numeric]
         if numeric:
             stdout.print(_histogram(result[numeric[-1]]))
-    real_data()
+    real_data(date)
 
 
-def real_data() -> None:
+def real_data(date: dt.date) -> None:
     """The same engine on vendored public data: Heartland counties and the W visa's state caps."""
     from statevisa.allocation import heartland_inputs
-    from statevisa.allocation.heartland_policy import default_parameters
-    from statevisa.cli.allocate import allocate_request, program_request
+    from statevisa.services.allocation import program_allocation
+    from statevisa.services.policies import heartland_parameters
 
     stdout.rule("[bold]On real data[/bold] (vendored Census and BLS tables)")
-    result, windows = heartland_inputs.listing(default_parameters())
+    result, windows = heartland_inputs.listing(heartland_parameters(date))
     frame = result.frame
     stdout.print(
         f"Heartland Visa (S. 5644), default encoding, not bill text: {int(frame['eligible'].sum()):,} of "
@@ -75,9 +75,7 @@ def real_data() -> None:
         f"{result.national_growth:+.2%}; prime-age {windows.prime_label}.  "
         "[dim]statevisa heartland counties / explain FIPS[/dim]"
     )
-    caps = allocate_request(program_request("w-visa", "states", 2024, None)).sort(
-        "allocation", descending=True
-    )
+    caps = program_allocation("w-visa", "states", 2024, date).table.sort("allocation", descending=True)
     table = Table(
         "state", "cap", "of which by population", title="W visa (S. 1040) first-year caps, 2024 populations"
     )
@@ -118,8 +116,3 @@ def _histogram(column: pl.Series) -> Table:
         bar = "█" * max(1, round(BAR_WIDTH * count / peak))
         table.add_row(f"{start:,.0f} to {start + width:,.0f}", f"{count:,}", f"[green]{bar}[/green]")
     return table
-
-
-def register(app: typer.Typer) -> None:
-    """Attach `demo` to the main app."""
-    app.command("demo")(demo)

@@ -26,12 +26,12 @@ from statevisa.allocation.heartland import (
     Weight,
 )
 from statevisa.allocation.heartland_cap import NO_CEILING, allocate, participant_problems
-from statevisa.allocation.heartland_policy import default_parameters
 from statevisa.cli.common import stderr, stdout, warn
-from statevisa.cli.rules import open_program, show_explanation
+from statevisa.cli.rules import OnOption, open_program, parse_on, show_explanation
 from statevisa.errors import InputError
 from statevisa.reference.codes import is_county_fips
-from statevisa.rules.cases import evaluate_one
+from statevisa.services.policies import heartland_parameters
+from statevisa.services.programs import explain_values
 from statevisa.tables import read_table, row_label, write_table
 
 app = typer.Typer(
@@ -74,9 +74,10 @@ def _parameters(
     ratio: float | None,
     prime_age: bool,
     exclude: list[str] | None,
+    on: dt.date,
 ) -> HeartlandParameters:
-    """The default encoding with the options given on the command line applied."""
-    base = default_parameters()
+    """The default encoding in force on `on`, with the options given on the command line applied."""
+    base = heartland_parameters(on)
     for code in exclude or []:
         if not is_county_fips(code):
             raise InputError(f"--exclude '{code}': a county FIPS has 5 digits, e.g. 06037")
@@ -157,9 +158,10 @@ def counties(
     universe: Annotated[
         str, typer.Option("--universe", help="listing (growth vintage) or opt-in (newest).")
     ] = "listing",
+    on: OnOption = None,
 ) -> None:
     """County eligibility over the W years ending in Y, within one Census vintage."""
-    params = _parameters(year, window, combine, growth_ratio, prime_age, exclude)
+    params = _parameters(year, window, combine, growth_ratio, prime_age, exclude, parse_on(on))
     if universe == "listing":
         result, windows = inputs.listing(params)
         label = f"listing (V{windows.vintage.vintage})"
@@ -186,11 +188,13 @@ def explain_county(
     prime_age: PrimeOpt = True,
     exclude: ExcludeOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    on: OnOption = None,
 ) -> None:
     """Explain one county's decision with the heartland policy file, from the vendored data."""
     if not is_county_fips(fips):
         raise InputError(f"'{fips}': a county FIPS has 5 digits, e.g. 06037")
-    params = _parameters(year, window, combine, growth_ratio, prime_age, exclude)
+    date = parse_on(on)
+    params = _parameters(year, window, combine, growth_ratio, prime_age, exclude, date)
     result, windows = inputs.listing(params)
     found = result.frame.filter(pl.col("fips") == fips)
     if found.height == 0:
@@ -214,8 +218,7 @@ def explain_county(
         "prime_age_enabled": None if prime_age else False,
     }
     scenario = {name: str(value).lower() for name, value in given.items() if value is not None}
-    resolved = open_program("heartland", dt.date.today(), scenario)
-    outcome = evaluate_one(resolved, case, f"county {fips}")
+    opened = open_program("heartland", date, scenario)
     context = {
         "county": f"{county['name']}, {county['state']}",
         "vintage": f"V{windows.vintage.vintage} ({windows.vintage.source_file})",
@@ -227,7 +230,7 @@ def explain_county(
         "prime-age window": windows.prime_label,
         "basis": BASIS,
     }
-    show_explanation(resolved, case, outcome, as_json, context)
+    show_explanation(explain_values(opened, case, f"county {fips}", context), as_json)
 
 
 @app.command("allocate")
@@ -249,9 +252,10 @@ def allocate_cap(
     growth_ratio: RatioOpt = None,
     prime_age: PrimeOpt = True,
     exclude: ExcludeOpt = None,
+    on: OnOption = None,
 ) -> None:
     """Split the national cap among participating eligible counties (ineligible ones refused)."""
-    params = _parameters(year, window, combine, growth_ratio, prime_age, exclude)
+    params = _parameters(year, window, combine, growth_ratio, prime_age, exclude, parse_on(on))
     chosen_method = method if method is not None else params.apportionment_method
     if chosen_method not in (*METHODS, NO_CEILING):
         raise InputError(

@@ -222,3 +222,15 @@ def match_command(
         pl.when(pl.Series(matched)).then(pl.col("program_id")).otherwise(None).alias("program_id")
     )
     write_table(result, out)
+
+
+def _register_programs() -> None:
+    """The program-specific selections live in their own modules, under `select`."""
+    from statevisa.cli.select_h1b import h1b_command
+    from statevisa.cli.select_place import place_command
+
+    app.command("h1b")(h1b_command)
+    app.command("place")(place_command)
+
+
+_register_programs()

@@ -18,9 +18,9 @@ from statevisa.cli.common import busy, stderr, stdout
 from statevisa.cli.rules import parse_on
 from statevisa.cli.select import seed_option
 from statevisa.errors import InputError
-from statevisa.programs import in_force
 from statevisa.selection import h1b
 from statevisa.selection.inputs import TableCheck
+from statevisa.services.policies import h1b_policy
 from statevisa.tables import read_table, row_label, write_table
 
 REGISTRATIONS = ("registration_id", "beneficiary_id", "wage_level", "advanced_degree")
@@ -64,7 +64,7 @@ def h1b_command(
         raise InputError("give either --out S.csv (draw) or --check S.csv (verify a published draw)")
     key = seed_option(seed)
     opens = parse_on(season)
-    policy = in_force("h1b", opens, h1b.POLICY_PARAMETERS)
+    policy = h1b_policy(opens)
     rules = h1b.rules_from(policy)
     for name in h1b.POLICY_PARAMETERS:
         value = policy.values[name]
@@ -100,8 +100,3 @@ def h1b_command(
         )
         raise typer.Exit(1)
     stdout.print(f"verified: {expected.height} selections match the seed and the h1b rules", markup=False)
-
-
-def register(app: typer.Typer) -> None:
-    """Attach `h1b` to the `select` app."""
-    app.command("h1b")(h1b_command)

@@ -95,8 +95,3 @@ def _sizes(path: Path, applicants: pl.Series) -> NDArray[np.int64]:
         table, on="applicant_id", how="left", maintain_order="left"
     )
     return joined["size"].fill_null(1).to_numpy().astype(np.int64)
-
-
-def register(app: typer.Typer) -> None:
-    """Attach `place` to the `select` app."""
-    app.command("place")(place_command)

@@ -27,7 +27,7 @@ def generate(
 ) -> None:
     """Draw synthetic people for a program, uniformly within each input's declared range."""
     table_format(out)
-    resolved = open_program(program, parse_on(on), {})
+    resolved = open_program(program, parse_on(on), {}).resolved
     frame = population(resolved, people, seed)
     write_table(frame.with_columns(cs.enum().cast(pl.String)), out)
     stderr.print(f"{resolved.program.id}: {people:,} synthetic people (seed {seed}) → {out}", markup=False)

@@ -1,40 +1,38 @@
-"""The shipped policy files, one folder per program: ``<jurisdiction>/<program>/program.yaml``.
+"""The shipped policy files, laid out as the governments are.
 
-Jurisdictions are FIPS codes for the US (``US``, ``06``, ``06037``) and ISO 3166-1
-alpha-2 codes abroad (``CA``, ``AU``). This module finds the files, and gives the
-allocation and selection layers the values a shipped program has in force on a date.
+``us/federal/<program>/``, ``us/states/<state FIPS>/<program>/``, ``ca/<program>/`` (Canada),
+``au/<program>/`` (Australia); each folder holds ``program.yaml``, its section files and
+``tests/``. Program ids stay stable whatever the folder. This module only finds files: it
+reads the ``id:`` line of each program file rather than parsing YAML, so naming a program
+costs microseconds; loading and checking happen in `statevisa.services.programs`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
+import re
 from functools import cache
 from pathlib import Path
 
-from ruamel.yaml import YAML
-
-from statevisa.errors import PolicyError
-from statevisa.rules.load import load_program
-from statevisa.rules.model import Program
-from statevisa.rules.resolve import Resolved, resolve
+from statevisa.errors import PolicyError, problem
 
 PROGRAMS_DIR = Path(__file__).parent
+ID_LINE = re.compile(r"^id:[ \t]*['\"]?([a-z0-9][a-z0-9-]*)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
+"""A top-level ``id: canada-crs`` line; the loader later checks that the id it parses is the same."""
 
 
 def shipped_paths() -> list[Path]:
     """Every shipped program file, in folder order."""
-    return sorted(PROGRAMS_DIR.glob("*/*/program.yaml"))
+    return sorted(PROGRAMS_DIR.rglob("program.yaml"))
 
 
 @cache
 def shipped_ids() -> dict[str, Path]:
-    """Program id → program file, read from each file's `id` key."""
+    """Program id → program file, from the top-level ``id:`` line of each file."""
     found: dict[str, Path] = {}
     for path in shipped_paths():
-        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-        if isinstance(data, dict) and data.get("id"):
-            found[str(data["id"])] = path
+        match = ID_LINE.search(path.read_text(encoding="utf-8"))
+        if match:
+            found[match.group(1)] = path
     return found
 
 
@@ -45,16 +43,16 @@ def find_program(reference: str) -> Path:
         return path / "program.yaml" if path.is_dir() else path
     ids = shipped_ids()
     if reference not in ids:
-        raise PolicyError(f"unknown program '{reference}' (shipped: {', '.join(sorted(ids))})")
+        raise PolicyError(
+            problem(
+                "unknown-program",
+                f"unknown program '{reference}' (shipped: {', '.join(sorted(ids))})",
+            )
+        )
     return ids[reference]
 
 
-@cache
-def shipped_program(program_id: str) -> Program:
-    """A shipped program, loaded and checked once per process."""
-    return load_program(find_program(program_id))
-
-
-def in_force(program_id: str, on: dt.date, names: Sequence[str]) -> Resolved:
-    """The named parameters of a shipped program in force on `on`, with periods and citations."""
-    return resolve(shipped_program(program_id), on, names=names)
+def shipped_id(path: Path) -> str | None:
+    """The id a shipped file declares, if `path` is one of the shipped files."""
+    resolved = path.resolve()
+    return next((key for key, value in shipped_ids().items() if value.resolve() == resolved), None)

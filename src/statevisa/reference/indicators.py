@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from types import ModuleType
+from typing import TYPE_CHECKING, Literal
 
-import polars as pl
-
-from statevisa.reference import labor, population
+if TYPE_CHECKING:
+    import polars as pl
 
 Level = Literal["state", "county"]
 
@@ -33,7 +33,23 @@ class Indicator:
 
 
 def _pick(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    import polars as pl
+
     return frame.select("fips", pl.col(column).cast(pl.Float64).alias("value"))
+
+
+# The data modules import Polars; loading them only when an indicator's values are read keeps
+# the catalogue (which the policy loader consults) free of it.
+def _labor() -> ModuleType:
+    from statevisa.reference import labor
+
+    return labor
+
+
+def _population() -> ModuleType:
+    from statevisa.reference import population
+
+    return population
 
 
 INDICATORS: dict[str, Indicator] = {
@@ -42,32 +58,32 @@ INDICATORS: dict[str, Indicator] = {
         Indicator(
             "county_unemployment_rate_2024", "county", "percent",
             "BLS LAUS county annual averages 2024 (laus_county_2024)",
-            lambda: _pick(labor.county_unemployment(2024), "unemployment_rate"),
+            lambda: _pick(_labor().county_unemployment(2024), "unemployment_rate"),
         ),
         Indicator(
             "state_unemployment_rate_2024", "state", "percent",
             "BLS LAUS 2024, summed from the counties (laus_county_2024)",
-            lambda: _pick(labor.state_unemployment(2024), "unemployment_rate"),
+            lambda: _pick(_labor().state_unemployment(2024), "unemployment_rate"),
         ),
         Indicator(
             "county_median_household_income_2021", "county", "USD",
             "Census SAIPE 2021 (saipe_county_2021)",
-            lambda: _pick(labor.saipe_county(2021), "median_household_income"),
+            lambda: _pick(_labor().saipe_county(2021), "median_household_income"),
         ),
         Indicator(
             "county_poverty_rate_2021", "county", "percent",
             "Census SAIPE 2021, all ages (saipe_county_2021)",
-            lambda: _pick(labor.saipe_county(2021), "poverty_pct_all_ages"),
+            lambda: _pick(_labor().saipe_county(2021), "poverty_pct_all_ages"),
         ),
         Indicator(
             "county_population_2024", "county", "people",
             "Census PEP Vintage 2024, July 1 2024",
-            lambda: _pick(population.county_population(2024), "population"),
+            lambda: _pick(_population().county_population(2024), "population"),
         ),
         Indicator(
             "state_population_2024", "state", "people",
             "Census PEP Vintage 2024, July 1 2024",
-            lambda: _pick(population.state_population(2024), "population"),
+            lambda: _pick(_population().state_population(2024), "population"),
         ),
     )
 }  # fmt: skip

@@ -11,9 +11,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from rich.markup import escape
-from rich.tree import Tree
-
 from statevisa.rules.model import Value
 
 SCHEMA_VERSION = 1
@@ -71,31 +68,3 @@ def show(value: Value) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
-
-
-def label(trace: Trace) -> str:
-    """One node of the rendered tree: the value first, then why, then the source."""
-    head = f"[bold]{escape(trace.name)}[/bold] = [cyan]{escape(show(trace.value))}[/cyan]"
-    match trace.kind:
-        case TraceKind.RULE:
-            about = f"  {escape(trace.description)}" if trace.description else ""
-            return f"{head}{about}\n[dim]= {escape(trace.formula or '')}   {escape(f'[{trace.cite}]')}[/dim]"
-        case TraceKind.INPUT:
-            origin = f", {escape(trace.cite)}" if trace.cite else ""
-            return f"{head}  [dim](input{origin})[/dim]"
-        case TraceKind.PARAMETER:
-            detail = f"  [dim]from[/dim] {escape(trace.detail)}" if trace.detail else ""
-            status = trace.status if trace.status and trace.status != "confirmed" else ""
-            flag = f", [yellow]{escape(status)}[/yellow]" if status else ""
-            return (
-                f"{head}{detail}\n[dim]parameter in force {escape(trace.in_force or '')}"
-                f"   {escape(f'[{trace.cite}]')}[/dim]{flag}"
-            )
-
-
-def render(trace: Trace, tree: Tree | None = None) -> Tree:
-    """Build a Rich tree for `trace` (and attach it to `tree` when given)."""
-    node = Tree(label(trace)) if tree is None else tree.add(label(trace))
-    for child in trace.children:
-        render(child, node)
-    return node

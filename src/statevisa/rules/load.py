@@ -34,6 +34,7 @@ from statevisa.rules.model import (
     Origin,
     ParameterSpec,
     Program,
+    ProgramStatus,
     Reference,
     RuleSpec,
     Span,
@@ -52,7 +53,7 @@ INPUT_KEYS = ("type", "values", "min", "max", "unit", "description", "optional_w
 RULE_KEYS = ("formula", "cite", "description", "unit")
 CONSTRAINT_KEYS = ("name", "check", "message", "columns")
 NOTICE_KEYS = ("from", "to", "message", "cite")
-PROGRAM_STATUSES = ("reference", "draft", "introduced", "enacted", "in-force", "lapsed", "repealed")
+PROGRAM_STATUSES = tuple(status.value for status in ProgramStatus)
 INPUT_TYPES = {kind.value: kind for kind in Kind}
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 PROGRAM_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -110,7 +111,7 @@ def parse_program(text: str, path: Path, read_section: Callable[[str], str | Non
         id=meta["id"],
         title=meta["title"],
         jurisdiction=meta["jurisdiction"],
-        status=meta["status"],
+        status=ProgramStatus(meta["status"]),
         version=meta["version"],
         path=path,
         description=meta["description"],
@@ -188,10 +189,7 @@ def _sections(ctx: Context, read_section: Callable[[str], str | None] | None) ->
         try:
             docs.append((str(name), parse_yaml(text, section_name)))
         except PolicyError as error:
-            for message in error.messages:
-                where, _, problem = message.partition(": ")
-                _, line, column = where.rsplit(":", 2)
-                ctx.problems.add(Span(section_name, int(line), int(column)), problem)
+            ctx.problems.extend(error.problems)
     return docs
 
 

@@ -32,7 +32,7 @@ from statevisa.rules.model import (
 from statevisa.rules.source import Document, Problems, key_text
 
 PARAMETER_KEYS = ("description", "unit", "type", "values")
-PERIOD_KEYS = ("value", "cite", "status", "to", "note", "verified")
+PERIOD_KEYS = ("value", "cite", "status", "to", "note")
 SCALAR_TYPES = {"int": Kind.INT, "float": Kind.FLOAT, "bool": Kind.BOOL, "string": Kind.STRING}
 
 

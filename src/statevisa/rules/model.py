@@ -71,6 +71,18 @@ class Status(StrEnum):
     SCENARIO = "scenario"
 
 
+class ProgramStatus(StrEnum):
+    """Where a program stands in law: a reference encoding of a foreign program, or a bill's stage."""
+
+    REFERENCE = "reference"
+    DRAFT = "draft"
+    INTRODUCED = "introduced"
+    ENACTED = "enacted"
+    IN_FORCE = "in-force"
+    LAPSED = "lapsed"
+    REPEALED = "repealed"
+
+
 @dataclass(frozen=True)
 class Reference:
     """A source document declared once per program and cited by its key."""
@@ -252,7 +264,7 @@ class Program:
     id: str
     title: str
     jurisdiction: str
-    status: str
+    status: ProgramStatus
     version: str
     path: Path
     description: str

@@ -16,23 +16,35 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
-from statevisa.errors import PolicyError
+from statevisa.errors import PolicyError, Problem, problem
 from statevisa.rules.model import Span
+
+
+def at(span: Span, message: str, code: str = "invalid-policy") -> Problem:
+    """A policy-file problem at `span`."""
+    return problem(code, message, file=span.file, line=span.line, column=span.column)
 
 
 @dataclass
 class Problems:
-    """Collects `file:line:col: message` problems; raises them together."""
+    """Collects the problems of a policy file (each at file:line:col); raises them together."""
 
-    items: list[tuple[Span, str]] = field(default_factory=list)
+    items: list[tuple[Span, str, str]] = field(default_factory=list)
 
-    def add(self, span: Span, message: str) -> None:
-        self.items.append((span, message))
+    def add(self, span: Span, message: str, code: str = "invalid-policy") -> None:
+        self.items.append((span, message, code))
+
+    def extend(self, found: list[Problem]) -> None:
+        """Add problems already located (from another file's PolicyError)."""
+        for item in found:
+            where = item.location
+            span = Span(where.file or "", where.line or 1, where.column or 1)
+            self.items.append((span, item.message, item.code))
 
     def raise_if_any(self) -> None:
         if self.items:
             ordered = sorted(self.items, key=lambda item: (item[0].file, item[0].line, item[0].column))
-            raise PolicyError([f"{span}: {message}" for span, message in ordered])
+            raise PolicyError([at(span, message, code) for span, message, code in ordered])
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -105,10 +117,12 @@ def parse_yaml(text: str, name: str) -> Document:
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = error.problem or error.context or "invalid YAML"
-        raise PolicyError(f"{name}:{line}:{column}: YAML error: {problem}") from None
+        reason = error.problem or error.context or "invalid YAML"
+        raise PolicyError(at(Span(name, line, column), f"YAML error: {reason}", "yaml-syntax")) from None
     if not isinstance(root, CommentedMap):
-        raise PolicyError(f"{name}:1:1: a policy file must be a mapping of keys (id, title, ...)")
+        raise PolicyError(
+            at(Span(name, 1, 1), "a policy file must be a mapping of keys (id, title, ...)", "not-a-mapping")
+        )
     return Document(name, text, root)
 
 

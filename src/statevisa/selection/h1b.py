@@ -17,7 +17,7 @@ encoded here:
   reported: the spec tags it [S]); before, the advanced-degree round came first.
 
 The dates and values above are read from the `h1b` policy file (`rules_from`,
-and `h1b_policy.rules_for_season` for the shipped file), not held here.
+and `statevisa.services.policies.h1b_rules` for the shipped file), not held here.
 
 "Draw entries uniformly, skip beneficiaries already selected" is successive
 weighted sampling without replacement, which is what `lottery` computes: one
@@ -45,7 +45,7 @@ Order = Literal["regular_first", "advanced_first"]
 Unit = Literal["registration", "unique_beneficiary"]
 
 POLICY_PARAMETERS = ("selection_weights", "selection_order", "selection_unit", "strict_wage_ranking")
-"""The parameters of the `h1b` program file (programs/US/h1b) that make up `H1BRules`."""
+"""The parameters of the `h1b` program file (programs/us/federal/h1b) that make up `H1BRules`."""
 
 
 @dataclass(frozen=True)
