@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import heapq
 import math
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
 
@@ -14,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
 
+from statevisa.allocation import apportion as apportion_module
 from statevisa.allocation.apportion import (
     DIVISOR_METHODS,
     METHODS,
@@ -188,9 +192,12 @@ def test_zero_weight_gets_only_the_minimum() -> None:
         ((1, -1), 5, "hamilton", 0, "negative"),
         ((0, 0), 5, "webster", 0, "all weights are zero"),
         ((1, float("nan")), 5, "webster", 0, "finite"),
+        ((1, float("inf")), 5, "hamilton", 0, "row 1 is not"),
         ((), 5, "webster", 0, "non-empty"),
         ((1, 2), 3, "webster", 2, "less than the minimum"),
         ((1, 2), -1, "webster", 0, "total must be"),
+        ((1, 2), 2**63, "hamilton", 0, r"from 0 to 2\*\*63 - 1"),
+        ((1, 2), 5, "jefferson", 2**63, r"minimum must be a whole number from 0"),
         ((1, 2), 3, "borda", 0, "unknown method"),
     ],
 )
@@ -201,9 +208,32 @@ def test_bad_input_raises_a_clear_value_error(
         apportion(w(*weights), total, method, minimum)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    ("weights", "total", "words"),
+    [
+        (["a", "b"], 5, "weights must be real numbers"),
+        ([10**400, 1], 5, "weights must be real numbers"),
+        ([[1, 2], [3, 4]], 5, "one-dimensional"),
+        ([1, 2], True, "total must be a whole number"),
+        ([1, 2], 5.0, "total must be a whole number"),
+    ],
+)
+def test_arguments_of_the_wrong_kind_are_refused(weights: object, total: object, words: str) -> None:
+    with pytest.raises(ValueError, match=words):
+        apportion(weights, total, "hamilton")  # type: ignore[arg-type]
+
+
+def test_numpy_integers_are_whole_numbers_too() -> None:
+    assert apportion(w(1, 3), np.int64(8), "webster", np.int32(1)).tolist() == [2, 6]
+
+
 def test_floor_larger_than_the_total_is_refused() -> None:
     with pytest.raises(ValueError, match="less than the floor"):
         with_floor(w(1, 2, 3), 14, 5, "hamilton")
+    with pytest.raises(ValueError, match="total must be a whole number"):
+        with_floor(w(1, 2, 3), np.float64(14), 1, "hamilton")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="floor must be a whole number"):
+        with_floor(w(1, 2, 3), 14, -1, "hamilton")
 
 
 # ---------------------------------------------------------------- properties
@@ -320,3 +350,180 @@ def test_fully_tied_counties_go_to_the_earlier_rows(method: Method) -> None:
     extra = 50_000 - 15 * 3143
     assert got[:extra].tolist() == [16] * extra
     assert got[extra:].tolist() == [15] * (3143 - extra)
+
+
+# ---------------------------------------------------------------- at the limits
+#
+# Totals up to 2**63 - 1 and weights anywhere in the float range (subnormal to 1.7e308)
+# are too large for the seat-by-seat oracle, so the result is checked against what
+# defines each method, in exact rationals: a divisor method's seats are the ones with
+# the largest priorities (no refused seat beats a given one; an equal one loses the
+# tie-break), Hamilton's are the quota floors plus the largest remainders.
+
+
+@contextmanager
+def finishes(seconds: int = 120) -> Iterator[None]:
+    """Turn a hang into a failure (a loop without a bound), not a speed check: the cap is generous."""
+
+    def stop(signum: int, frame: object) -> None:
+        pytest.fail(f"did not finish within {seconds} s: a loop without a bound")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def exact(values: list[float]) -> list[int]:
+    """The float weights on one common denominator, as exact integers."""
+    ratios = [Fraction(v) for v in values]
+    den = math.lcm(*(r.denominator for r in ratios))
+    return [int(r * den) for r in ratios]
+
+
+def claim(method: Method, weight: int, held: int) -> tuple[int, Fraction]:
+    """(0, 0) for an infinite priority, else (1, -priority squared): smaller is stronger."""
+    if method in {"huntington-hill", "adams"} and held == 0:
+        return (0, Fraction(0))
+    d2 = {
+        "huntington-hill": Fraction(held * (held + 1)),
+        "webster": Fraction(2 * held + 1, 2) ** 2,
+        "jefferson": Fraction(held + 1) ** 2,
+        "adams": Fraction(held) ** 2,
+    }[method]
+    return (1, -Fraction(weight * weight) / d2)
+
+
+def assert_divisor_cut(weights: list[int], alloc: list[int], method: Method, minimum: int) -> None:
+    """Every seat given above the minimum beats every seat refused, ties by larger weight, earlier row."""
+    units = [i for i, x in enumerate(weights) if x > 0]
+    assert all(alloc[i] == minimum for i, x in enumerate(weights) if x == 0)
+    given = [(claim(method, weights[i], alloc[i] - 1), -weights[i], i) for i in units if alloc[i] > minimum]
+    refused = [(claim(method, weights[i], alloc[i]), -weights[i], i) for i in units]
+    if given:
+        assert max(given) < min(refused)
+
+
+floats = st.floats(min_value=0.0, max_value=1.7e308, allow_subnormal=True)
+limit_weights = st.lists(st.one_of(floats, st.sampled_from([5e-324, 1e-300, 1.0, 1e15, 1.7e308])),
+                         min_size=1, max_size=8).filter(lambda ws: any(x > 0 for x in ws))  # fmt: skip
+limit_totals = st.one_of(st.integers(0, 2**63 - 1), st.sampled_from([2**63 - 1, 10**18, 2**40, 2**40 + 1]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(limit_weights, limit_totals, st.integers(0, 2**63 - 1), st.sampled_from(METHODS))
+def test_at_the_limits_sums_are_exact_and_every_call_returns(
+    weights: list[float], total: int, minimum: int, method: Method
+) -> None:
+    least = min(minimum, total // len(weights))
+    with finishes():
+        got = apportion(w(*weights), total, method, least)
+    assert got.dtype == np.int64
+    assert sum(int(a) for a in got) == total
+    assert (got >= least).all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(limit_weights, limit_totals, st.integers(0, 3), st.sampled_from(DIVISORS))
+def test_at_the_limits_divisor_methods_give_the_strongest_seats(
+    weights: list[float], total: int, minimum: int, method: Method
+) -> None:
+    least = min(minimum, total // len(weights))
+    with finishes():
+        got = apportion(w(*weights), total, method, least).tolist()
+    assert_divisor_cut(exact(weights), got, method, least)
+
+
+@settings(max_examples=200, deadline=None)
+@given(limit_weights, limit_totals)
+def test_at_the_limits_hamilton_is_exact_largest_remainder(weights: list[float], total: int) -> None:
+    with finishes():
+        got = apportion(w(*weights), total, "hamilton").tolist()
+    assert got == hamilton_reference(exact(weights), total)
+
+
+def test_huge_totals_that_used_to_hang_or_overflow() -> None:
+    weights = w(1, 2, 3)
+    with finishes():
+        for method in DIVISORS:
+            got = apportion(weights, 10**18, method)
+            assert sum(int(a) for a in got) == 10**18
+            assert_divisor_cut([1, 2, 3], got.tolist(), method, 0)
+        assert apportion(weights, 2**63 - 1, "hamilton").tolist() == hamilton_reference([1, 2, 3], 2**63 - 1)
+    with pytest.raises(ValueError, match="int64"):
+        apportion(weights, 10**19, "hamilton")
+
+
+@pytest.mark.parametrize("method", DIVISORS)
+def test_subnormal_and_huge_weights_side_by_side(method: Method) -> None:
+    mixed = [5e-324, 1e-300, 1.0, 1e15, 1.7e308, 1.7e308]
+    with finishes():
+        got = apportion(w(*mixed), 1_000_000, method, 1).tolist()
+        assert_divisor_cut(exact(mixed), got, method, 1)
+        tiny = apportion(w(1e15, 1e-300), 1_000_000, method).tolist()
+    assert sum(tiny) == 1_000_000
+    assert_divisor_cut(exact([1e15, 1e-300]), tiny, method, 0)
+
+
+def test_quotas_survive_weights_whose_sum_overflows_a_float() -> None:
+    assert quotas(w(1.7e308, 1.7e308), 10).tolist() == [5.0, 5.0]
+
+
+# ---------------------------------------------------------------- the exact path on its own
+
+
+@contextmanager
+def exact_only() -> Iterator[None]:
+    """Send every divisor apportionment down the exact integer path (no float fast path)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(apportion_module, "FLOAT_SEATS", -1)
+        yield
+
+
+@settings(max_examples=200, deadline=None)
+@given(weight_lists, st.integers(0, 120), st.integers(0, 3), st.sampled_from(DIVISORS))
+def test_exact_path_matches_the_priority_queue(
+    weights: list[int], extra: int, minimum: int, method: Method
+) -> None:
+    total = minimum * len(weights) + extra
+    with exact_only():
+        got = apportion(w(*weights), total, method, minimum)
+    assert got.tolist() == reference(weights, total, method, minimum)
+
+
+def test_exact_path_reproduces_the_house() -> None:
+    for year in (2010, 2020):
+        table = house(year)
+        pops = table["apportionment_population"].to_numpy().astype(np.float64)
+        with exact_only():
+            seats = apportion(pops, 435, "huntington-hill", minimum=1)
+        assert seats.tolist() == table["representatives"].to_list()
+
+
+def hamilton_minimum_reference(weights: list[int], total: int, minimum: int) -> list[int]:
+    """The rule as stated: lift every unit whose quota is below the minimum, re-share, repeat."""
+    fixed = {i for i, x in enumerate(weights) if x == 0}
+    while True:
+        free = [i for i in range(len(weights)) if i not in fixed]
+        seats = total - minimum * len(fixed)
+        den = sum(weights[i] for i in free)
+        low = {i for i in free if Fraction(weights[i] * seats, den) < minimum}
+        if not low or len(low) == len(free):
+            break
+        fixed |= low
+    alloc = [minimum] * len(weights)
+    for i, share in zip(free, hamilton_reference([weights[i] for i in free], seats), strict=True):
+        alloc[i] = share
+    return alloc
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 10**6), min_size=1, max_size=12).filter(any), st.integers(1, 5),
+       st.integers(0, 200))  # fmt: skip
+def test_hamilton_minimum_matches_the_rule_as_stated(weights: list[int], minimum: int, extra: int) -> None:
+    total = minimum * len(weights) + extra
+    got = apportion(w(*weights), total, "hamilton", minimum)
+    assert got.tolist() == hamilton_minimum_reference(weights, total, minimum)

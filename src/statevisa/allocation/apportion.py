@@ -19,35 +19,59 @@ Tie-break, one rule for every method (heartland.md §5.1 `cap.apportionment.tie_
 an exactly equal claim goes to the larger weight, then to the earlier row. Callers
 that want "lower FIPS first" pass rows in FIPS order (the CLI does).
 
-Exactness. Divisor methods pick seats with float64 priorities (fast, vectorised), then
-check the cut: when the smallest priority given and the largest refused are closer
-than 1e-12 (relative), every seat in that band is re-ranked with exact rational
-arithmetic (`fractions.Fraction` of the float weights; Huntington-Hill compares
-squared priorities, so no square root is rounded). Hamilton works in exact integers.
-The result is therefore the exact one, ties included, not merely a float one.
+Exactness and termination. Every float weight is an exact binary fraction, so the
+answer is defined exactly and computed exactly; floats only make it fast:
+
+- Hamilton and its minimum work in exact integers (NumPy int64 when it cannot overflow,
+  Python integers otherwise).
+- Divisor methods first try float64 priorities (a bounded bisection on the divisor, then
+  a check of the cut: seats closer to it than 1e-12 relative are re-ranked in exact
+  rationals). That path is taken only where floats keep the unit (totals up to 2**40,
+  positive weights within 2**400 of each other) and every loop in it has a fixed
+  iteration cap; when a cap is hit it gives up rather than guess.
+- Otherwise (and whenever the fast path gives up) an exact path: the divisor
+  ``lambda = P / Q`` solving ``sum(max(minimum, w / lambda)) = total - n`` is found by
+  water-filling over the sorted weights, seats are counted at it in integer arithmetic,
+  which leaves at most 2n seats, handed out one by one from a priority queue of
+  exact keys. Its work is O(n log n) big-integer operations, whatever the total.
+
+Bounds: `total` and `minimum` are whole numbers from 0 to 2**63 - 1 (the result is int64);
+weights are finite and >= 0 with at least one positive. Anything else is a `ValueError`
+that says why.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
+from collections.abc import Sequence
 from fractions import Fraction
-from typing import Final, Literal, get_args
+from typing import Any, Final, Literal, get_args
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 Method = Literal["hamilton", "huntington-hill", "webster", "jefferson", "adams", "equal"]
 METHODS: Final[tuple[Method, ...]] = get_args(Method)
 DIVISOR_METHODS: Final[frozenset[str]] = frozenset({"huntington-hill", "webster", "jefferson", "adams"})
 
+MAX_SEATS: Final = 2**63 - 1
+"""The largest total or minimum: the allocations are int64."""
+FLOAT_SEATS: Final = 2**40
+"""Divisor methods use float priorities only up to this total; beyond it, exact integers."""
+FLOAT_RANGE: Final = 400
+"""... and only when every positive weight is within 2**400 of the largest (no underflow)."""
 _TOL: Final = 1e-12  # float priorities are good to ~4e-16; anything closer is re-ranked exactly
 _INT_SAFE: Final = 2**62
+_BISECTIONS: Final = 200
+_STEPS: Final = 64
 
 Weights = NDArray[np.float64]
 Seats = NDArray[np.int64]
+Whole = int | np.integer[Any]
 
 
-def apportion(weights: Weights, total: int, method: Method, minimum: int = 0) -> Seats:
+def apportion(weights: ArrayLike, total: Whole, method: Method, minimum: Whole = 0) -> Seats:
     """Share `total` among units in proportion to `weights`; each unit gets at least `minimum`.
 
     ``minimum=0`` means no minimum; the House uses 1 (U.S. Const. art. I § 2 cl. 3).
@@ -56,63 +80,92 @@ def apportion(weights: Weights, total: int, method: Method, minimum: int = 0) ->
     by the tie-break (larger weight, then earlier row). A zero weight gets only the
     minimum. Raises `ValueError` with the reason for bad input.
     """
-    w = _validated(weights, total, method, minimum)
-    base = np.full(w.size, minimum, dtype=np.int64)
-    rest = total - int(base.sum())
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r} (choose: {', '.join(METHODS)})")
+    w = _weights(weights)
+    seats, least = _whole("total", total), _whole("minimum", minimum)
+    if seats < w.size * least:
+        raise ValueError(
+            f"total {seats} is less than the minimum {least} x {w.size} units = {w.size * least}"
+        )
     if method == "equal":
-        return base + _equal(w, rest)
+        return least + _equal(w, seats - w.size * least)
     if method == "hamilton":
-        return _hamilton_with_minimum(w, total, minimum)
-    return _divisor(w, base, rest, method)
+        return _hamilton_with_minimum(w, seats, least)
+    return _divisor(w, seats, least, method)
 
 
-def with_floor(weights: Weights, total: int, floor: int, method: Method, minimum: int = 0) -> Seats:
+def with_floor(weights: ArrayLike, total: Whole, floor: Whole, method: Method, minimum: Whole = 0) -> Seats:
     """Give every unit `floor`, then apportion the rest of `total` by `method`.
 
     This is S. 1040's W-visa formula (w-visa-s1040.md rule 7): a fixed number per
     jurisdiction plus a population share of the pool, so that the parts sum to `total`.
     A `minimum` counts the floor: only what the floor does not cover is required again.
     """
-    if isinstance(floor, bool) or not isinstance(floor, int) or floor < 0:
-        raise ValueError(f"floor must be a whole number >= 0, got {floor!r}")
-    n = np.asarray(weights).size
-    if isinstance(total, int) and total < n * floor:
-        raise ValueError(f"total {total} is less than the floor {floor} x {n} units = {n * floor}")
-    pool = total - n * floor
-    return floor + apportion(weights, pool, method, max(0, minimum - floor))
+    seats, fixed, least = _whole("total", total), _whole("floor", floor), _whole("minimum", minimum)
+    n = _weights(weights).size
+    if seats < n * fixed:
+        raise ValueError(f"total {seats} is less than the floor {fixed} x {n} units = {n * fixed}")
+    return fixed + apportion(weights, seats - n * fixed, method, max(0, least - fixed))
 
 
-def quotas(weights: Weights, total: int) -> NDArray[np.float64]:
-    """The exact proportional shares ``total * w / sum(w)`` (floats, for explanation columns)."""
-    w = np.asarray(weights, dtype=np.float64)
-    return np.asarray(total * (w / w.sum()), dtype=np.float64)
+def quotas(weights: ArrayLike, total: int) -> NDArray[np.float64]:
+    """The proportional shares ``total * w / sum(w)`` (floats, for explanation columns).
+
+    Weights are first scaled by a power of two (exact), so a sum past the float range
+    cannot turn every share into zero or nan.
+    """
+    w = _weights(weights)
+    scaled = np.ldexp(w, -int(np.frexp(w.max())[1]) - math.ceil(math.log2(w.size)))
+    return np.asarray(float(total) * (scaled / scaled.sum()), dtype=np.float64)
 
 
-def _validated(weights: Weights, total: int, method: str, minimum: int) -> Weights:
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r} (choose: {', '.join(METHODS)})")
-    w = np.asarray(weights, dtype=np.float64)
+# Checking the arguments ------------------------------------------------------------------
+
+
+def _whole(name: str, value: object) -> int:
+    """A whole number 0..MAX_SEATS as a Python int (NumPy integers too, never a bool)."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise ValueError(f"{name} must be a whole number >= 0, got {value!r}")
+    number = int(value)
+    if not 0 <= number <= MAX_SEATS:
+        raise ValueError(f"{name} must be a whole number from 0 to 2**63 - 1 (int64), got {number}")
+    return number
+
+
+def _weights(weights: ArrayLike) -> Weights:
+    try:
+        w = np.asarray(weights, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError) as error:
+        raise ValueError(f"weights must be real numbers: {error}") from None
     if w.ndim != 1 or w.size == 0:
         raise ValueError("weights must be a non-empty one-dimensional array")
-    for name, value in (("total", total), ("minimum", minimum)):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
-            raise ValueError(f"{name} must be a whole number >= 0, got {value!r}")
     if not np.isfinite(w).all():
         raise ValueError(f"weights must be finite; row {int(np.flatnonzero(~np.isfinite(w))[0])} is not")
     if (w < 0).any():
         raise ValueError(f"weights must be >= 0; row {int(np.flatnonzero(w < 0)[0])} is negative")
     if not (w > 0).any():
         raise ValueError("all weights are zero: there is nothing to share in proportion")
-    if total < w.size * minimum:
-        raise ValueError(
-            f"total {total} is less than the minimum {minimum} x {w.size} units = {w.size * minimum}"
-        )
     return w
 
 
 def _tie_order(w: Weights) -> NDArray[np.intp]:
     """Row order for exact ties: larger weight first, then the earlier row."""
     return np.lexsort((np.arange(w.size), -w))
+
+
+def _exact_integers(w: Weights) -> list[int]:
+    """The float weights times one power of two, as exact Python integers (ratios unchanged)."""
+    if (w == np.floor(w)).all() and w.max() < 2.0**53:
+        return [int(x) for x in w.astype(np.int64)]
+    mantissa, exponent = np.frexp(w)
+    digits = (np.ldexp(mantissa, 53)).astype(np.int64)  # exact: 53-bit significands
+    shifts = exponent.astype(np.int64) - 53
+    low = int(shifts[w > 0].min())
+    return [int(d) << int(s - low) if d else 0 for d, s in zip(digits, shifts, strict=True)]
+
+
+# Equal and Hamilton ----------------------------------------------------------------------
 
 
 def _equal(w: Weights, seats: int) -> Seats:
@@ -122,55 +175,69 @@ def _equal(w: Weights, seats: int) -> Seats:
     return alloc
 
 
-def _exact_integers(w: Weights) -> list[int]:
-    """Scale the float weights by one power of two so that all are exact integers."""
-    ratios = [Fraction(float(x)).as_integer_ratio() for x in w]
-    scale = max(den for _, den in ratios)
-    return [num * (scale // den) for num, den in ratios]
-
-
-def _hamilton(w: Weights, seats: int) -> Seats:
+def _hamilton(ints: Sequence[int], seats: int) -> list[int]:
     """Largest remainder in exact integers: quota floors, then leftovers by remainder, tie order."""
-    if (
-        w.size
-        and (w == np.floor(w)).all()
-        and w.max() * max(seats, 1) < _INT_SAFE / 4
-        and w.sum() < _INT_SAFE
-    ):
-        wi = w.astype(np.int64)
-        num, den = wi * seats, int(wi.sum())
+    den = sum(ints)
+    if max(ints) * max(seats, 1) < _INT_SAFE and den < _INT_SAFE:
+        wi = np.array(ints, dtype=np.int64)
+        num = wi * seats
         alloc, rem = num // den, num % den
-        order = np.lexsort((np.arange(w.size), -wi, -rem))
-    else:  # fractional or huge weights: the same arithmetic on Python integers
-        ints = _exact_integers(w)
-        den = sum(ints)
-        parts = [divmod(x * seats, den) for x in ints]
-        alloc = np.array([q for q, _ in parts], dtype=np.int64)
-        order = np.array(sorted(range(w.size), key=lambda i: (-parts[i][1], -ints[i], i)), dtype=np.intp)
-    alloc[order[: seats - int(alloc.sum())]] += 1
-    return alloc.astype(np.int64)
+        order = np.lexsort((np.arange(wi.size), -wi, -rem))
+        alloc[order[: seats - int(alloc.sum())]] += 1
+        return [int(a) for a in alloc]
+    parts = [divmod(x * seats, den) for x in ints]
+    out = [q for q, _ in parts]
+    order_list = sorted(range(len(ints)), key=lambda i: (-parts[i][1], -ints[i], i))
+    for i in order_list[: seats - sum(out)]:
+        out[i] += 1
+    return out
 
 
 def _hamilton_with_minimum(w: Weights, total: int, minimum: int) -> Seats:
     """Hamilton with a minimum: units whose quota is below it get it; the rest is re-shared.
 
-    Repeats until no remaining quota is below the minimum, so that no unit is lifted
-    above what it needs (statevisa's rule: no statute fixes how Hamilton meets a
-    minimum); with ``minimum=0`` it is plain Hamilton.
+    Lifting a unit lowers the others' quotas, so lifting repeats until no remaining quota
+    is below the minimum (statevisa's rule: no statute fixes how Hamilton meets a minimum).
+    The lifted units are always the smallest, so one pass up the sorted weights, with
+    exact integer comparisons, finds them. With ``minimum=0`` it is plain Hamilton.
     """
-    fixed = np.zeros(w.size, dtype=bool)
-    while True:
-        free = ~fixed & (w > 0) if minimum else ~fixed
-        seats = total - minimum * int((~free).sum())
-        q = seats * (w[free] / w[free].sum()) if free.any() else w[free]
-        low = np.flatnonzero(free)[q < minimum] if minimum else np.empty(0, dtype=np.intp)
-        if low.size == 0 or low.size == int(free.sum()):
-            break
-        fixed[low] = True
-    alloc = np.full(w.size, minimum, dtype=np.int64)
-    if free.any():
-        alloc[free] = _hamilton(w[free], seats)
-    return alloc
+    ints = _exact_integers(w)
+    free = [i for i, x in enumerate(ints) if x > 0 or not minimum]
+    alloc = [minimum] * w.size
+    if minimum:
+        ascending = sorted(free, key=lambda i: ints[i])
+        seats, weight, lifted = total - minimum * (w.size - len(free)), sum(ints[i] for i in free), 0
+        for i in ascending[:-1]:  # the sum of quotas is at least n x minimum: one stays free
+            if ints[i] * seats >= minimum * weight:
+                break
+            seats, weight, lifted = seats - minimum, weight - ints[i], lifted + 1
+        free = sorted(ascending[lifted:])
+    seats = total - minimum * (w.size - len(free))
+    for i, share in zip(free, _hamilton([ints[i] for i in free], seats), strict=True):
+        alloc[i] = share
+    return np.array(alloc, dtype=np.int64)
+
+
+# Divisor methods -------------------------------------------------------------------------
+
+
+def _divisor(w: Weights, total: int, minimum: int, method: str) -> Seats:
+    """Divisor method: the seats above `minimum` with the largest priorities, exactly."""
+    base = np.full(w.size, minimum, dtype=np.int64)
+    rest = total - w.size * minimum
+    if rest == 0:
+        return base
+    if method in {"huntington-hill", "adams"} and minimum == 0:
+        owed = np.flatnonzero(w > 0)  # d(0) = 0: every positive unit's first seat comes first
+        if owed.size >= rest:
+            base[owed[_tie_order(w[owed])][:rest]] += 1
+            return base
+    exponents = np.frexp(w[w > 0])[1]
+    if total <= FLOAT_SEATS and int(exponents.max() - exponents.min()) <= FLOAT_RANGE:
+        found = _divisor_float(np.ldexp(w, -int(exponents.max())), base, rest, method)
+        if found is not None:
+            return found
+    return _divisor_exact(_exact_integers(w), minimum, rest, method)
 
 
 def _denominators(method: str, a: NDArray[np.int64]) -> NDArray[np.float64]:
@@ -204,8 +271,8 @@ def _count(method: str, x: NDArray[np.float64]) -> NDArray[np.int64]:
     return np.maximum(n, 0.0).astype(np.int64)
 
 
-def _divisor(w: Weights, base: Seats, rest: int, method: str) -> Seats:
-    """Divisor method: the `rest` seats above `base` with the largest priorities.
+def _divisor_float(w: Weights, base: Seats, rest: int, method: str) -> Seats | None:
+    """Float path (weights scaled to a largest of ~1): None when a loop reaches its cap.
 
     A bisection on the divisor lambda finds allocations ``max(base, N(w / lambda))``
     summing to at most `rest` above base; the few seats left go one per unit by
@@ -213,15 +280,6 @@ def _divisor(w: Weights, base: Seats, rest: int, method: str) -> Seats:
     """
     pos = w > 0
     first_free = method in {"huntington-hill", "adams"}
-    alloc = base.copy()
-    if rest == 0:
-        return alloc
-    if first_free:  # d(0) = 0: every positive unit's first seat has infinite priority
-        owed = np.flatnonzero(pos & (base == 0))
-        if owed.size >= rest:
-            order = owed[_tie_order(w[owed])]
-            alloc[order[:rest]] += 1
-            return alloc
     target = int(base.sum()) + rest
     wp = w[pos]
 
@@ -234,21 +292,20 @@ def _divisor(w: Weights, base: Seats, rest: int, method: str) -> Seats:
     # Just above the largest first priority above base, so that allocation(hi) sums to <= target.
     hi = float(wp.max()) / float(_denominators(method, np.array([lowest]))[0]) * (1.0 + 1e-9)
     lo = float(w.sum()) / (target + w.size + 1)
-    if lo < hi:
-        for _ in range(200):
-            mid = math.sqrt(lo * hi)
-            if not lo < mid < hi or hi / lo - 1.0 < 1e-14:
-                break
-            if int(allocation(mid).sum()) <= target:
-                hi = mid
-            else:
-                lo = mid
+    for _ in range(_BISECTIONS):
+        mid = math.sqrt(lo * hi)
+        if not lo < mid < hi or hi / lo - 1.0 < 1e-14:
+            break
+        if int(allocation(mid).sum()) <= target:
+            hi = mid
+        else:
+            lo = mid
     alloc = allocation(hi)
     left = target - int(alloc.sum())
-    if left < 0:
-        raise AssertionError(f"bisection overshot by {-left} seats (a bug, please report)")
     idx = np.flatnonzero(pos)
-    while left > 0:
+    if not 0 <= left <= 4 * idx.size:
+        return None
+    while left > 0:  # at most five rounds: each gives every unit a seat, or the last `left`
         nxt = _priority(method, w[idx], alloc[idx])
         take = idx if left >= idx.size else idx[np.argpartition(-nxt, left - 1)[:left]]
         alloc[take] += 1
@@ -256,9 +313,9 @@ def _divisor(w: Weights, base: Seats, rest: int, method: str) -> Seats:
     return _settle(w, alloc, base, method)
 
 
-def _exact_key(method: str, w: float, a: int, row: int) -> tuple[int, Fraction, Fraction, int]:
+def _exact_key(method: str, weight: int | float, a: int, row: int) -> tuple[int, Fraction, Fraction, int]:
     """Sort key (ascending = stronger claim) of seat number a + 1 of a unit, in exact rationals."""
-    fw = Fraction(w)
+    fw = Fraction(weight)
     if method in {"huntington-hill", "adams"} and a == 0:
         return (0, Fraction(0), -fw, row)
     if method == "huntington-hill":
@@ -272,7 +329,7 @@ def _exact_key(method: str, w: float, a: int, row: int) -> tuple[int, Fraction, 
     return (1, -value, -fw, row)
 
 
-def _settle(w: Weights, alloc: Seats, base: Seats, method: str) -> Seats:
+def _settle(w: Weights, alloc: Seats, base: Seats, method: str) -> Seats | None:
     """Make the cut exact: re-rank, in rationals, every seat whose float priority is near it.
 
     Given seats are those above `base`. If the weakest given seat clearly beats the
@@ -280,6 +337,7 @@ def _settle(w: Weights, alloc: Seats, base: Seats, method: str) -> Seats:
     priority lies in [weakest given (1 - tol), strongest refused (1 + tol)] is
     ambiguous: all seats above the band are given, all below refused (float error is
     far below tol), so the ambiguous ones are ranked exactly and the best are kept.
+    A band wider than `_STEPS` seats of one unit means floats cannot tell: None.
     """
     pos = w > 0
     given = pos & (alloc > base)
@@ -292,14 +350,26 @@ def _settle(w: Weights, alloc: Seats, base: Seats, method: str) -> Seats:
     if weakest > strongest * (1.0 + _TOL):
         return alloc
     lo, hi = weakest * (1.0 - _TOL), strongest * (1.0 + _TOL)
+    if not 0.0 < lo <= hi < math.inf:
+        return None
     alloc = alloc.copy()
     units = np.flatnonzero(pos & ((given & (last <= hi)) | (nxt >= lo)))
     wu, floor_u = w[units], base[units]
     bottom, top = alloc[units].copy(), alloc[units].copy()
-    while (down := (bottom > floor_u) & (_priority(method, wu, np.maximum(bottom - 1, 0)) <= hi)).any():
+    for _ in range(_STEPS):
+        down = (bottom > floor_u) & (_priority(method, wu, np.maximum(bottom - 1, 0)) <= hi)
+        if not down.any():
+            break
         bottom[down] -= 1
-    while (up := _priority(method, wu, top) >= lo).any():
+    else:
+        return None
+    for _ in range(_STEPS):
+        up = _priority(method, wu, top) >= lo
+        if not up.any():
+            break
         top[up] += 1
+    else:
+        return None
     places = int((alloc[units] - bottom).sum())
     alloc[units] = bottom
     counts = top - bottom
@@ -315,3 +385,54 @@ def _settle(w: Weights, alloc: Seats, base: Seats, method: str) -> Seats:
     for _, row in keys[:places]:
         alloc[row] += 1
     return alloc
+
+
+def _seats_below(method: str, weight: int, p: int, q: int) -> int:
+    """N = #{a >= 0 : d(a) < weight / lambda} for lambda = p / q, in integer arithmetic."""
+    x = weight * q  # d(a) < x / p
+    if method == "jefferson":  # (a + 1) p < x
+        return (x - 1) // p
+    if method == "adams":  # a p < x
+        return (x - 1) // p + 1
+    if method == "webster":  # (2a + 1) p < 2x
+        return ((2 * x - 1) // p + 1) // 2
+    k = (x * x - 1) // (p * p)  # a (a + 1) p^2 < x^2  <=>  a (a + 1) <= k  <=>  (2a + 1)^2 <= 4k + 1
+    return (math.isqrt(4 * k + 1) - 1) // 2 + 1
+
+
+def _divisor_exact(ints: list[int], minimum: int, rest: int, method: str) -> Seats:
+    """Exact divisor method in O(n log n) integer operations, for any total and any weights.
+
+    With C(lambda) = sum(max(minimum, N(w / lambda))) and G(lambda) = sum(max(minimum,
+    w / lambda)), N(x) lies in [ceil(x) - 1, ceil(x)] for every method (a <= d(a) <= a + 1),
+    so G - n <= C < G + n. Choosing lambda with G = target - n (water-filling down the
+    weights sorted large to small) gives target - 2n <= C < target: every seat counted at
+    lambda has a priority above it, so it belongs to the answer, and the at most 2n seats
+    left are the next ones by exact priority, taken from a heap.
+    """
+    units = [i for i, x in enumerate(ints) if x > 0]
+    n = len(units)
+    alloc = [minimum] * len(ints)
+    left = rest
+    if rest > 2 * n:
+        target = n * minimum + rest - n  # what G(lambda) must equal
+        down = sorted(units, key=lambda i: -ints[i])
+        p, free = 0, 0
+        for j, i in enumerate(down):  # free set = the j + 1 largest while G(w_j / minimum) <= target
+            if j and minimum * (p + ints[i]) + minimum * (n - j - 1) * ints[i] > target * ints[i]:
+                break
+            p += ints[i]
+            free = j + 1
+        q = target - minimum * (n - free)
+        for i in units:
+            alloc[i] = max(minimum, _seats_below(method, ints[i], p, q))
+        left = n * minimum + rest - sum(alloc[i] for i in units)
+        if not 0 < left <= 2 * n:
+            raise AssertionError(f"exact divisor left {left} seats for {n} units (a bug, please report)")
+    heap = [_exact_key(method, ints[i], alloc[i], i) for i in units]
+    heapq.heapify(heap)
+    for _ in range(left):
+        row = heapq.heappop(heap)[-1]
+        alloc[row] += 1
+        heapq.heappush(heap, _exact_key(method, ints[row], alloc[row], row))
+    return np.array(alloc, dtype=np.int64)
