@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import polars as pl
@@ -149,7 +150,13 @@ def test_every_method_is_accepted(cli: CliRunner, tmp_path: Path) -> None:
         ("fips,pop\n06,1\n", ["missing required column", "population"]),
         ("fips,population\n", ["no rows"]),
         ("", ["empty"]),
-        ("fips,population\n06,0\n48,0\n", ["cannot allocate", "all weights are zero"]),
+        (
+            "fips,population\n06,0\n48,0\n",
+            ["column population", "cannot allocate", "every population is zero"],
+        ),
+        ("fips,population\n06,1e16\n", ["row 2 (id 06)", "outside 1e-300 to 1e15"]),
+        ("fips,population\n06,nan\n48,inf\n", ["not a number: 'nan'", "not a number: 'inf'"]),
+        ("fips,population\n\u0660\u0666,1\n", ["not a FIPS code"]),  # Arabic-Indic 06
     ],
 )
 def test_bad_population_file_exits_2_naming_file_row_and_column(
@@ -183,9 +190,13 @@ def test_all_errors_in_a_file_are_reported_at_once(cli: CliRunner, tmp_path: Pat
     [
         (["--method", "borda"], ["unknown method 'borda'", "huntington-hill"]),
         (["--among", "states", "--year", "2024"], ["not both"]),
-        (["--minimum", "5"], ["cannot allocate", "less than the minimum"]),
-        (["--floor", "5"], ["cannot allocate", "less than the floor"]),
-        (["--year", "2024"], ["--year goes with --among"]),
+        (["--minimum", "5"], ["--total: cannot allocate: 10 is less than the minimum 5 x 3 units = 15"]),
+        (["--floor", "5"], ["--total: cannot allocate: 10 is less than the floor 5 x 3 units = 15"]),
+        (["--year", "2024"], ["--year: --year goes with --among"]),
+        (["--total", str(10**19)], ["--total: must be between 0 and 1,000,000,000,000,000"]),
+        (["--total", "-1"], ["--total: must be between 0"]),
+        (["--minimum", "-1"], ["--minimum: must be between 0"]),
+        (["--floor", str(2**70)], ["--floor: must be between 0"]),
     ],
 )
 def test_bad_options_exit_2(cli: CliRunner, tmp_path: Path, args: list[str], words: list[str]) -> None:
@@ -208,7 +219,7 @@ def test_bad_options_exit_2(cli: CliRunner, tmp_path: Path, args: list[str], wor
         (["--total", "10", "--among", "towns", "--year", "2024", "--method", "hamilton"],
          ["unknown value 'towns'"]),
         (["--total", "10", "--among", "states", "--year", "1990", "--method", "hamilton"],
-         ["no single vendored state vintage covers 1990"]),
+         ["--year: no single vendored state vintage covers 1990"]),
         (["--among", "states", "--year", "2024"], ["missing --total", "missing --method"]),
     ],
 )  # fmt: skip
@@ -237,3 +248,117 @@ def test_program_allocation_refuses_what_the_program_leaves_open(cli: CliRunner)
     assert result.code == 2
     assert "does not define population_pool" in result.stderr
     assert cli("allocate", "--program", "w-visa", "--year", "2024", "--total", "5").code == 2
+
+
+# ---------------------------------------------------------------- careless input and output
+
+
+def test_output_over_the_input_is_refused_and_the_input_kept(cli: CliRunner, tmp_path: Path) -> None:
+    text = "fips,population\n01,5\n02,5\n"
+    src = write(tmp_path / "p.csv", text)
+    link = tmp_path / "same.csv"
+    link.hardlink_to(src)
+    for out in (src, tmp_path / "." / "p.csv", link):
+        result = cli("allocate", "--total", "10", "--population", str(src), "--method", "hamilton",
+                     "--out", str(out))  # fmt: skip
+        assert result.code == 2
+        assert "is also the input" in result.stderr
+    assert src.read_text() == text
+
+
+def test_output_that_is_a_folder_is_refused_before_any_work(cli: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "a.csv"
+    folder.mkdir()
+    result = cli("allocate", "--total", "10", "--among", "states", "--year", "2024", "--method", "hamilton",
+                 "--out", str(folder))  # fmt: skip
+    assert result.code == 2
+    assert "is a folder, not a file" in result.stderr
+
+
+def test_a_byte_order_mark_is_fine(cli: CliRunner, tmp_path: Path) -> None:
+    src = tmp_path / "p.csv"
+    src.write_bytes(b"\xef\xbb\xbffips,population\n06,5\n48,3\n")
+    out = tmp_path / "a.csv"
+    result = cli("allocate", "--total", "8", "--population", str(src), "--method", "hamilton",
+                 "--out", str(out))  # fmt: skip
+    assert result.code == 0, result.stderr
+    assert read(out).select("fips", "allocation").rows() == [("06", 5), ("48", 3)]
+
+
+def test_bytes_that_are_not_utf8_are_named_by_line(cli: CliRunner, tmp_path: Path) -> None:
+    src = tmp_path / "p.csv"
+    src.write_bytes("fips,population,name\n06,5,Califórnia\n".encode("latin-1"))
+    result = cli("allocate", "--total", "8", "--population", str(src), "--method", "hamilton")
+    assert result.code == 2
+    assert f"{src}:2:11: byte 0xF3 is not UTF-8 text: save the file as UTF-8" in result.stderr
+
+
+def test_parquet_fips_stored_as_numbers_is_refused_not_misread(cli: CliRunner, tmp_path: Path) -> None:
+    src = tmp_path / "p.parquet"
+    pl.DataFrame({"fips": [6, 48], "population": [5, 3]}).write_parquet(src)
+    result = cli("allocate", "--total", "8", "--population", str(src), "--method", "hamilton")
+    assert result.code == 2
+    assert f"{src}: column fips: holds Int64 numbers, which drop leading zeros" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("column", "dtype"),
+    [
+        (pl.Series("population", [[1, 2], [3]]), "List(Int64)"),
+        (pl.Series("population", [True, False]), "Boolean"),
+    ],
+)
+def test_parquet_population_of_the_wrong_type_is_refused(
+    cli: CliRunner, tmp_path: Path, column: pl.Series, dtype: str
+) -> None:
+    src = tmp_path / "p.parquet"
+    pl.DataFrame([pl.Series("fips", ["06", "48"]), column]).write_parquet(src)
+    result = cli("allocate", "--total", "8", "--population", str(src), "--method", "hamilton")
+    assert result.code == 2
+    assert f"{src}: column population: holds {dtype} values, not numbers" in result.stderr
+
+
+def test_integer_populations_in_parquet_are_numbers(cli: CliRunner, tmp_path: Path) -> None:
+    src = tmp_path / "p.parquet"
+    pl.DataFrame({"fips": ["06", "48"], "population": pl.Series([5, 3], dtype=pl.UInt64)}).write_parquet(src)
+    result = cli(
+        "allocate", "--total", "8", "--population", str(src), "--method", "webster", "--format", "csv"
+    )
+    assert result.code == 0, result.stderr
+    assert result.stdout.splitlines()[:3] == ["fips,allocation,population,quota", "06,5,5,5.0", "48,3,3,3.0"]
+
+
+def test_a_file_full_of_mistakes_lists_the_first_hundred(cli: CliRunner, tmp_path: Path) -> None:
+    rows = "".join(f"{i:05d},x\n" for i in range(1, 103))
+    src = write(tmp_path / "p.csv", "fips,population\n" + rows)
+    result = cli("allocate", "--total", "8", "--population", str(src), "--method", "hamilton")
+    assert result.code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 101
+    assert lines[-1] == f"{src}: 2 more problems not listed"
+
+
+def test_json_and_csv_for_scripts(cli: CliRunner, tmp_path: Path) -> None:
+    src = write(tmp_path / "p.csv", "fips,population,name\n01,5,A\n02,5,B\n04,3,C\n")
+    args = ("allocate", "--total", "10", "--population", str(src), "--method", "hamilton")
+    as_json = cli(*args, "--format", "json")
+    assert as_json.code == 0, as_json.stderr
+    rows = json.loads(as_json.stdout)
+    assert [(r["fips"], r["allocation"], r["name"]) for r in rows] == [
+        ("01", 4, "A"),
+        ("02", 4, "B"),
+        ("04", 2, "C"),
+    ]
+    assert rows[0]["quota"] == pytest.approx(50 / 13)
+    as_csv = cli(*args, "--format", "csv")
+    assert as_csv.stdout.splitlines()[0] == "fips,allocation,name,population,quota"
+    both = cli(*args, "--format", "json", "--out", str(tmp_path / "a.csv"))
+    assert both.code == 2
+    assert "--format: --format prints the result; --out writes it: give one" in both.stderr
+
+
+def test_program_sets_its_own_numbers(cli: CliRunner) -> None:
+    result = cli("allocate", "--program", "w-visa", "--year", "2024", "--method", "webster", "--floor", "3")
+    assert result.code == 2
+    assert "--program: --program w-visa sets the numbers itself: drop --method, --floor" in result.stderr
+    assert "--year: --program needs --year Y" in cli("allocate", "--program", "w-visa").stderr

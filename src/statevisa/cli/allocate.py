@@ -4,7 +4,8 @@
     statevisa allocate --total N --among states|counties --year Y --method M ...
     statevisa allocate --program w-visa --year 2024 [--on DATE] [--out A.csv]
 
-Parses the options, calls `statevisa.services.allocation`, renders the table.
+Parses the options, makes one call to `statevisa.services.allocation.run`, renders the
+result: a table for people, or ``--format csv|json`` for scripts, when there is no ``--out``.
 """
 
 from __future__ import annotations
@@ -15,13 +16,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from statevisa.cli.common import stderr, stdout
+from statevisa.cli.render import Format, FormatOption, emit
 from statevisa.cli.rules import parse_on, show_warnings
 from statevisa.errors import InputError, problem
 
 if TYPE_CHECKING:
-    import polars as pl
-
-    from statevisa.services.allocation import Request
+    from statevisa.services.allocation import Allocation
 
 METHOD_HELP = "hamilton | huntington-hill | webster | jefferson | adams | equal"
 
@@ -51,55 +51,52 @@ def allocate(
     on: Annotated[
         str | None, typer.Option("--on", help="With --program: the date its parameters are read for.")
     ] = None,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """Apportion a total among states or counties by population (Hamilton, Huntington-Hill, ...)."""
     from statevisa.services import allocation as service
-    from statevisa.tables import check_output, write_table
 
-    inputs = [population] if population is not None else []
-    if out is not None:
-        check_output(out, inputs=inputs)
-    if program is not None:
-        options = {"--total": total, "--population": population, "--method": method}
-        given = [name for name, value in {**options, "--floor": floor, "--minimum": minimum}.items() if value]
-        if given:
-            raise InputError(
-                problem(
-                    "conflicting-options",
-                    f"--program {program} sets the numbers itself: drop {', '.join(given)}",
-                )
+    if out is not None and fmt is not Format.table:
+        raise InputError(
+            problem(
+                "conflicting-options",
+                "--format prints the result; --out writes it: give one",
+                field="--format",
             )
-        done = service.program_allocation(program, among or "states", year, parse_on(on))
-        show_warnings(done.warnings)
-        for used in done.parameters:
-            stderr.print(f"{program} {used.name} = {used.value} ({used.status}) [{used.cite}]", markup=False)
+        )
+    date = parse_on(on) if program is not None else None
+    options = service.Options(total, population, among, year, method, minimum, floor, program, date, out)
+    done = service.run(options)
+    show_warnings(done.warnings)
+    for used in done.parameters:
+        stderr.print(f"{program} {used.name} = {used.value} ({used.status}) [{used.cite}]", markup=False)
+    if done.written is not None:
+        stdout.print(
+            f"wrote {done.table.height} rows to {done.written} "
+            f"({done.request.method}, total {done.request.total:,})",
+            markup=False,
+        )
+    elif fmt is Format.table:
+        _print(done)
     else:
-        done = service.allocate(service.request(total, population, among, year, method, minimum, floor))
-    result, request = done.table, done.request
-    if out is None:
-        _print(result, request)
-        return
-    write_table(result, out)
-    stdout.print(
-        f"wrote {result.height} rows to {out} ({request.method}, total {request.total:,})",
-        markup=False,
-    )
+        emit(done.table.to_dicts(), done.table.columns, fmt)
 
 
-def _print(result: pl.DataFrame, request: Request) -> None:
+def _print(done: Allocation) -> None:
+    """Show the allocation as a Rich table, with the rule and the total in the title."""
     from rich.table import Table
 
-    """Show the allocation as a Rich table, with the rule and the total in the title."""
+    request = done.request
     rule = f"{request.method}, total {request.total:,}"
     if request.minimum:
         rule += f", minimum {request.minimum:,}"
     if request.floor:
         rule += f", floor {request.floor:,} per unit"
     table = Table(title=f"Allocation ({rule})", caption=request.source)
-    for column in result.columns:
-        numeric = result[column].dtype.is_numeric()
+    for column in done.table.columns:
+        numeric = done.table[column].dtype.is_numeric()
         table.add_column(column, justify="right" if numeric else "left")
-    for row in result.iter_rows():
+    for row in done.table.iter_rows():
         table.add_row(*(_cell(v) for v in row))
     stdout.print(table)
 
