@@ -37,8 +37,15 @@ def test_state_unemployment_sums_counties() -> None:
 
 
 def test_unvendored_year_is_refused() -> None:
-    with pytest.raises(InputError, match="no vendored LAUS county data for 2019"):
+    with pytest.raises(InputError, match="no vendored LAUS county data for 2019") as refused:
         labor.county_unemployment(2019)
+    assert refused.value.problems[0].code == "not-vendored"
+
+
+def test_an_unknown_dataset_is_refused_with_the_known_ones() -> None:
+    with pytest.raises(InputError, match="unknown dataset 'pep_county_v1999' \\(known: ") as refused:
+        provenance("pep_county_v1999")
+    assert refused.value.problems[0].code == "unknown-dataset"
 
 
 def test_saipe_checks() -> None:

@@ -91,13 +91,18 @@ def test_state_population_2020_comes_from_v2024() -> None:
 
 
 def test_a_window_no_vintage_covers_is_refused() -> None:
-    with pytest.raises(InputError, match="no single vendored county vintage covers 2015-2024"):
+    with pytest.raises(InputError, match="no single vendored county vintage covers 2015-2024") as refused:
         population.county_vintage([2015, 2024])
+    assert refused.value.problems[0].code == "no-vintage"
 
 
 def test_a_named_vintage_that_does_not_cover_the_year_is_refused() -> None:
-    with pytest.raises(InputError, match=r"V2023 .* does not cover 2017"):
+    with pytest.raises(InputError, match=r"V2023 .* does not cover 2017") as refused:
         population.county_population(2017, vintage=2023)
+    assert refused.value.problems[0].code == "vintage-gap"
+    with pytest.raises(InputError, match="no vendored state vintage V1999") as unknown:
+        population.state_population(2017, vintage=1999)
+    assert unknown.value.problems[0].code == "unknown-vintage"
 
 
 def test_prime_age_checks() -> None:

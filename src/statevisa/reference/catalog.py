@@ -19,7 +19,7 @@ from importlib.resources.abc import Traversable
 
 import polars as pl
 
-from statevisa.errors import StatevisaError
+from statevisa.errors import InputError, StatevisaError, problem
 
 _DATA = "data"
 
@@ -60,7 +60,9 @@ def provenance(dataset_id: str) -> dict[str, object]:
     """The full provenance record of one dataset, as written by the build script."""
     resource = _data_dir().joinpath(f"{dataset_id}.provenance.json")
     if not resource.is_file():
-        raise StatevisaError(f"unknown dataset '{dataset_id}' (known: {', '.join(ids())})")
+        raise InputError(
+            problem("unknown-dataset", f"unknown dataset '{dataset_id}' (known: {', '.join(ids())})")
+        )
     record: dict[str, object] = json.loads(resource.read_text(encoding="utf-8"))
     return record
 
@@ -107,7 +109,7 @@ def table(dataset_id: str) -> pl.DataFrame:
     record = provenance(dataset_id)
     name = str(record["file"])
     if not name.endswith(".parquet"):
-        raise StatevisaError(f"dataset '{dataset_id}' is not a table ({name})")
+        raise StatevisaError(problem("not-a-table", f"dataset '{dataset_id}' is not a table ({name})"))
     payload = _data_dir().joinpath(name).read_bytes()
     return pl.read_parquet(io.BytesIO(payload))
 
@@ -117,5 +119,7 @@ def text(dataset_id: str) -> str:
     """A gzip-compressed text dataset (the TopoJSON files), decompressed once per process."""
     name = str(provenance(dataset_id)["file"])
     if not name.endswith(".gz"):
-        raise StatevisaError(f"dataset '{dataset_id}' is not a compressed text file ({name})")
+        raise StatevisaError(
+            problem("not-text", f"dataset '{dataset_id}' is not a compressed text file ({name})")
+        )
     return gzip.decompress(_data_dir().joinpath(name).read_bytes()).decode("utf-8")

@@ -11,7 +11,7 @@ import re
 
 import polars as pl
 
-from statevisa.errors import InputError
+from statevisa.errors import InputError, problem
 from statevisa.reference.catalog import table
 
 _STATE = re.compile(r"\d{2}")
@@ -41,11 +41,15 @@ def state_fips(code: str) -> str:
     if _STATE.fullmatch(text):
         if text in frame["fips"].to_list():
             return text
-        raise InputError(f"unknown state FIPS code '{code}' (use a 2-digit code such as 06)")
+        raise InputError(
+            problem("unknown-state", f"unknown state FIPS code '{code}' (use a 2-digit code such as 06)")
+        )
     match = frame.filter(pl.col("usps") == text.upper())
     if match.height == 1:
         return str(match["fips"].item())
-    raise InputError(f"invalid state '{code}': use a 2-digit FIPS code such as 06 (or USPS CA)")
+    raise InputError(
+        problem("not-a-state", f"invalid state '{code}': use a 2-digit FIPS code such as 06 (or USPS CA)")
+    )
 
 
 def state_name(fips: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Literal
 
-from statevisa.errors import StatevisaError
+from statevisa.errors import StatevisaError, problem
 from statevisa.reference.catalog import text
 
 Atlas = Literal["counties", "counties_albers", "states"]
@@ -31,7 +31,9 @@ def topojson(atlas: Atlas = "counties") -> dict[str, object]:
     """The TopoJSON document parsed (objects `counties`, `states`, `nation`)."""
     parsed = json.loads(topojson_text(atlas))
     if not isinstance(parsed, dict):
-        raise StatevisaError(f"vendored atlas '{atlas}' is not a TopoJSON object")
+        raise StatevisaError(
+            problem("bad-vendored-data", f"vendored atlas '{atlas}' is not a TopoJSON object")
+        )
     return {str(key): value for key, value in parsed.items()}
 
 
@@ -39,7 +41,7 @@ def county_ids(atlas: Atlas = "counties") -> set[str]:
     """The 5-digit FIPS ids of the atlas's county geometries."""
     objects = topojson(atlas)["objects"]
     if not isinstance(objects, dict):
-        raise StatevisaError(f"vendored atlas '{atlas}' has no objects")
+        raise StatevisaError(problem("bad-vendored-data", f"vendored atlas '{atlas}' has no objects"))
     counties = objects.get("counties", {})
     geometries = counties.get("geometries", []) if isinstance(counties, dict) else []
     return {str(g["id"]) for g in geometries if isinstance(g, dict) and "id" in g}

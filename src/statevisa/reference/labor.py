@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from statevisa.errors import InputError
+from statevisa.errors import InputError, problem
 from statevisa.reference.catalog import table
 
 LAUS_YEARS = (2024,)
@@ -19,7 +19,7 @@ SAIPE_YEARS = (2021,)
 def _require(year: int, years: tuple[int, ...], what: str) -> None:
     if year not in years:
         shipped = ", ".join(str(y) for y in years)
-        raise InputError(f"no vendored {what} for {year} (vendored: {shipped})")
+        raise InputError(problem("not-vendored", f"no vendored {what} for {year} (vendored: {shipped})"))
 
 
 def laus_county(year: int = 2024, *, include_puerto_rico: bool = False) -> pl.DataFrame:

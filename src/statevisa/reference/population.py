@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from statevisa.errors import InputError
+from statevisa.errors import InputError, problem
 from statevisa.reference.catalog import table
 
 
@@ -63,15 +63,20 @@ def _pick(vintages: tuple[Vintage, ...], years: list[int], vintage: int | None, 
     if vintage is not None:
         match = [v for v in vintages if v.vintage == vintage]
         if not match:
-            raise InputError(f"no vendored {what} vintage V{vintage} (vendored: {known})")
+            raise InputError(
+                problem("unknown-vintage", f"no vendored {what} vintage V{vintage} (vendored: {known})")
+            )
         if not match[0].covers(years):
-            raise InputError(f"{what} vintage {match[0].label} does not cover {span}")
+            raise InputError(problem("vintage-gap", f"{what} vintage {match[0].label} does not cover {span}"))
         return match[0]
     covering = [v for v in vintages if v.covers(years)]
     if not covering:
         raise InputError(
-            f"no single vendored {what} vintage covers {span} (vendored: {known}); "
-            "vintages are never mixed, so choose years within one vintage"
+            problem(
+                "no-vintage",
+                f"no single vendored {what} vintage covers {span} (vendored: {known}); "
+                "vintages are never mixed, so choose years within one vintage",
+            )
         )
     return max(covering, key=lambda v: v.vintage)
 

@@ -36,7 +36,7 @@ from typing import Literal
 
 import polars as pl
 
-from statevisa.errors import InputError
+from statevisa.errors import InputError, problem
 from statevisa.reference.catalog import table
 from statevisa.reference.codes import state_fips, state_name
 
@@ -86,7 +86,7 @@ def validate_soc(soc: str) -> str:
     """Return `soc` if it has the SOC 2018 shape NN-NNNN (e.g. 15-1252), else raise."""
     text = soc.strip()
     if not _SOC.fullmatch(text):
-        raise InputError(f"invalid SOC code '{soc}': use the form NN-NNNN, e.g. 15-1252")
+        raise InputError(problem("not-soc", f"invalid SOC code '{soc}': use the form NN-NNNN, e.g. 15-1252"))
     return text
 
 
@@ -108,8 +108,11 @@ def levels(state: str, soc: str, unit: Unit = "year") -> WageLevels:
     name = state_name(fips)
     if rows.height == 0:
         raise InputError(
-            f"SOC {code} has no OEWS May 2025 estimate for {name} ({fips}): not a published "
-            "occupation code there (see BLS's SOC 2018 list)"
+            problem(
+                "no-estimate",
+                f"SOC {code} has no OEWS May 2025 estimate for {name} ({fips}): not a published "
+                "occupation code there (see BLS's SOC 2018 list)",
+            )
         )
     row = rows.row(0, named=True)
     factor = {"year": (1.0, float(HOURS_PER_YEAR)), "hour": (1.0 / HOURS_PER_YEAR, 1.0)}[unit]
@@ -127,10 +130,14 @@ def levels(state: str, soc: str, unit: Unit = "year") -> WageLevels:
     if any(v is None for v in needed):
         missing = [f"{int(p)}th" for p, v in zip(_PCTS, needed, strict=False) if v is None]
         note = str(row["footnotes"] or "")
-        why = "top-coded (at or above $239,200 a year)" if "=5" in note else "not released"
+        top_coded = "=5" in note
+        why = "top-coded (at or above $239,200 a year)" if top_coded else "not released"
         raise InputError(
-            f"SOC {code} in {name}: OEWS percentile(s) {', '.join(missing)} {why}, "
-            "so the wage levels cannot be estimated"
+            problem(
+                "top-coded" if top_coded else "suppressed",
+                f"SOC {code} in {name}: OEWS percentile(s) {', '.join(missing)} {why}, "
+                "so the wage levels cannot be estimated",
+            )
         )
     p10, p25, p50, p75 = (float(v) for v in needed if v is not None)
     digits = 0 if unit == "year" else 2

@@ -18,8 +18,9 @@ import polars as pl
 from numpy.typing import NDArray
 
 from statevisa.allocation.apportion import METHODS, Method, quotas, with_floor
-from statevisa.errors import InputError, Location, Problem, problem, table_problem
+from statevisa.errors import InputError, Problem, problem, table_problem
 from statevisa.services.programs import open_program
+from statevisa.services.reference import at_option
 from statevisa.tables import check_output, read_table, write_table
 
 AMONG = ("states", "counties")
@@ -394,16 +395,6 @@ def vendored(among: str, year: int) -> tuple[pl.DataFrame, str]:
         raise at_option("--year", error) from None
     units = frame.with_columns(pl.col("population").cast(pl.Float64))
     return units, f"vendored Census {among} population, July 1 {year}"
-
-
-def at_option(option: str, error: InputError) -> InputError:
-    """The same problems, placed at a command-line option when they had no place of their own."""
-    return InputError(
-        [
-            replace(item, location=Location(field=option)) if item.location == Location() else item
-            for item in error.problems
-        ]
-    )
 
 
 def _shareable(request: Request, units: int, weights: NDArray[np.float64]) -> list[Problem]:
