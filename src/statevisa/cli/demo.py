@@ -4,60 +4,50 @@ Evaluates every shipped program that has a shipped synthetic population
 (``sim/data/<program>.parquet``) through the same path as ``statevisa evaluate``
 (read, validate, evaluate), then summarises who qualifies and how scores spread;
 then runs the same engine on the vendored public data (Heartland counties, W visa caps).
+Nothing heavy is imported until the command runs: the work is in `statevisa.services.sim`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import time
-from importlib import resources
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-import polars as pl
 from rich.table import Table
 
 from statevisa.cli.common import stdout
-from statevisa.cli.rules import OnOption, open_program, parse_on
-from statevisa.rules.evaluate import evaluate_frame
-from statevisa.rules.model import Kind, Type
-from statevisa.rules.validate import validate
-from statevisa.tables import read_table
+from statevisa.cli.rules import OnOption, parse_on, show_warnings
+
+if TYPE_CHECKING:
+    from statevisa.services.sim import Bin, DemoRun, OutputSummary
 
 BAR_WIDTH = 40
-BINS = 8
-
-
-def populations() -> list[Path]:
-    """The shipped synthetic populations, one per program id."""
-    folder = Path(str(resources.files("statevisa.sim") / "data"))
-    return sorted(folder.glob("*.parquet"))
 
 
 def demo(on: OnOption = None) -> None:
     """Evaluate the shipped programs on the shipped synthetic populations and summarise."""
+    from statevisa.services.sim import demo_runs
+
     date = parse_on(on)
-    for path in populations():
-        resolved = open_program(path.stem, date, {}).resolved
-        start = time.perf_counter()
-        result = evaluate_frame(resolved, validate(resolved, read_table(path), str(path.name)))
-        seconds = time.perf_counter() - start
-        program = resolved.program
-        stdout.rule(f"[bold]{program.title}[/bold] ({program.id} {program.version}, {program.jurisdiction})")
-        stdout.print(
-            f"{result.height:,} synthetic people ({path.name}), evaluated on {date} in {seconds:.2f} s "
-            "(read, validate, evaluate)"
-        )
-        summary = Table("output", "summary", title="Who qualifies")
-        for name in program.outputs:
-            summary.add_row(
-                name, _summary(result[name], program.types.get(name) or program.inputs[name].type)
-            )
-        stdout.print(summary)
-        numeric = [n for n in program.outputs if (program.types.get(n) or program.inputs[n].type).numeric]
-        if numeric:
-            stdout.print(_histogram(result[numeric[-1]]))
+    for run in demo_runs(date):
+        show(run)
     real_data(date)
+
+
+def show(run: DemoRun) -> None:
+    """One program's run: a rule, what was evaluated, who qualifies, and the last numeric output."""
+    show_warnings(run.warnings)
+    program = run.program
+    stdout.rule(f"[bold]{program.title}[/bold] ({program.id} {program.version}, {program.jurisdiction})")
+    stdout.print(
+        f"{run.rows:,} synthetic people ({run.file}), evaluated on {run.on} in {run.seconds:.2f} s "
+        "(read, validate, evaluate)"
+    )
+    summary = Table("output", "summary", title="Who qualifies")
+    for output in run.outputs:
+        summary.add_row(output.name, _summary(output))
+    stdout.print(summary)
+    if run.histogram_of is not None:
+        stdout.print(_histogram(run.histogram_of, run.histogram))
 
 
 def real_data(date: dt.date) -> None:
@@ -88,31 +78,19 @@ def real_data(date: dt.date) -> None:
     )
 
 
-def _summary(column: pl.Series, type_: Type) -> str:
-    kind = type_.kind
-    if kind is Kind.BOOL:
-        yes = int(column.sum())
-        return f"{yes:,} true ({yes / column.len():.1%})"
-    if kind in (Kind.INT, Kind.FLOAT):
-        values = column.cast(pl.Float64).to_numpy()
-        p10, p50, p90 = (float(v) for v in np.quantile(values, [0.1, 0.5, 0.9], method="nearest"))
-        shown = [values.min(), p10, p50, p90, values.max()]
-        text = [f"{v:,.0f}" if kind is Kind.INT else f"{v:,.3g}" for v in shown]
+def _summary(output: OutputSummary) -> str:
+    if output.kind == "bool":
+        return f"{output.true:,} true ({output.true / output.rows:.1%})"
+    if output.spread is not None:
+        text = [f"{v:,.0f}" if output.kind == "int" else f"{v:,.3g}" for v in output.spread]
         return "min {}  p10 {}  median {}  p90 {}  max {}".format(*text)
-    top = column.value_counts(sort=True).head(3)
-    return ", ".join(f"{value}: {count:,}" for value, count in top.iter_rows())
+    return ", ".join(f"{value}: {count:,}" for value, count in output.top)
 
 
-def _histogram(column: pl.Series) -> Table:
-    values = column.cast(pl.Float64).to_numpy()
-    low, high = float(values.min()), float(values.max())
-    width = (high - low) / BINS or 1.0
-    bins = ((column.cast(pl.Float64) - low) / width).floor().clip(0, BINS - 1).cast(pl.Int64)
-    counts = bins.value_counts().sort(bins.name)
-    peak = int(counts["count"].to_numpy().max())
-    table = Table("range", "people", "", title=f"Distribution of {column.name}", box=None)
-    for index, count in counts.iter_rows():
-        start = low + index * width
-        bar = "█" * max(1, round(BAR_WIDTH * count / peak))
-        table.add_row(f"{start:,.0f} to {start + width:,.0f}", f"{count:,}", f"[green]{bar}[/green]")
+def _histogram(name: str, bins: tuple[Bin, ...]) -> Table:
+    peak = max(item.people for item in bins)
+    table = Table("range", "people", "", title=f"Distribution of {name}", box=None)
+    for item in bins:
+        bar = "█" * max(1, round(BAR_WIDTH * item.people / peak))
+        table.add_row(f"{item.start:,.0f} to {item.end:,.0f}", f"{item.people:,}", f"[green]{bar}[/green]")
     return table

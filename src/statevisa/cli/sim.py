@@ -1,18 +1,20 @@
-"""CLI for synthetic populations: ``statevisa sim generate``."""
+"""CLI for synthetic populations: ``statevisa sim generate``.
+
+Parses the options, calls `statevisa.services.sim.generate` once, reports what was written.
+A large run shows its stages (drawing, redrawing, writing) on stderr when stderr is a terminal.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
-import polars as pl
-import polars.selectors as cs
 import typer
 
-from statevisa.cli.common import stderr
-from statevisa.cli.rules import OnOption, open_program, parse_on
-from statevisa.sim.synthetic import population
-from statevisa.tables import table_format, write_table
+from statevisa.cli.common import BUSY_ROWS, stderr
+from statevisa.cli.rules import OnOption, parse_on, show_warnings
 
 app = typer.Typer(help="Synthetic populations built from a program's declared inputs.", no_args_is_help=True)
 
@@ -21,13 +23,26 @@ app = typer.Typer(help="Synthetic populations built from a program's declared in
 def generate(
     program: Annotated[str, typer.Argument(help="A shipped program id or a path to a program file.")],
     out: Annotated[Path, typer.Option("--out", help="Where to write the people: .csv or .parquet.")],
-    people: Annotated[int, typer.Option("--people", min=1, help="How many people.")] = 10_000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the random generator.")] = 0,
+    people: Annotated[int, typer.Option("--people", help="How many people (at least 1).")] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the random generator, 0 to 2**64 - 1.")] = 0,
     on: OnOption = None,
 ) -> None:
     """Draw synthetic people for a program, uniformly within each input's declared range."""
-    table_format(out)
-    resolved = open_program(program, parse_on(on), {}).resolved
-    frame = population(resolved, people, seed)
-    write_table(frame.with_columns(cs.enum().cast(pl.String)), out)
-    stderr.print(f"{resolved.program.id}: {people:,} synthetic people (seed {seed}) → {out}", markup=False)
+    from statevisa.services.sim import generate as run
+
+    with stages(people) as progress:
+        done = run(program, people, seed, out, parse_on(on), progress)
+    show_warnings(done.warnings)
+    stderr.print(
+        f"{done.program.id}: {done.people:,} synthetic people (seed {done.seed}) → {done.out}", markup=False
+    )
+
+
+@contextmanager
+def stages(people: int) -> Iterator[Callable[[str], None] | None]:
+    """A status line on stderr that each stage rewrites: only for large runs on a terminal."""
+    if people < BUSY_ROWS or not stderr.is_terminal:
+        yield None
+        return
+    with stderr.status(f"{people:,} people") as status:
+        yield lambda text: status.update(text)
