@@ -16,11 +16,11 @@ import pytest
 
 from statevisa.allocation import heartland_inputs as inputs
 from statevisa.allocation.heartland import Combine
-from statevisa.services.programs import shipped_program
 from statevisa.rules.evaluate import evaluate_frame
 from statevisa.rules.resolve import resolve
 from statevisa.rules.validate import validate
 from statevisa.services.policies import heartland_parameters
+from statevisa.services.programs import shipped_program
 
 ON = dt.date(2026, 12, 1)
 
