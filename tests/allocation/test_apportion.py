@@ -126,11 +126,11 @@ def test_new_york_needed_89_more_people_for_the_435th_seat() -> None:
         ((43, 33, 12, 8, 4), 10, "huntington-hill", (4, 3, 1, 1, 1)),
         ((43, 33, 12, 8, 4), 10, "webster", (5, 3, 1, 1, 0)),
         ((43, 33, 12, 8, 4), 10, "jefferson", (5, 4, 1, 0, 0)),
-        # heartland.md §8.11
+        # Heartland's cap: 10 over 5/5/3 and 50,000 over 60,000/30,000/10,000 by Hamilton
         ((5, 5, 3), 10, "hamilton", (4, 4, 2)),
         ((60_000, 30_000, 10_000), 50_000, "hamilton", (30_000, 15_000, 5_000)),
         ((1, 1), 1, "hamilton", (1, 0)),
-        # heartland.md §8.12: quarters get equal weight, leftovers to the earlier quarters
+        # Heartland's quarters get equal weight, leftovers to the earlier quarters
         ((1, 1, 1, 1), 10, "equal", (3, 3, 2, 2)),
         ((1, 1, 1, 1), 10, "hamilton", (3, 3, 2, 2)),
     ],
@@ -151,7 +151,7 @@ def test_hamilton_shows_the_alabama_paradox_and_divisor_methods_do_not() -> None
 
 
 def test_w_visa_toy_floor_plus_population_share() -> None:
-    # w-visa-s1040.md §3.2: pool 245,000 over 6M/3M/1M, plus 5,000 each.
+    # docs/programs/w-visa.md rule 7: pool 245,000 over 6M/3M/1M, plus 5,000 each.
     pops = w(6e6, 3e6, 1e6)
     assert apportion(pops, 245_000, "hamilton").tolist() == [147_000, 73_500, 24_500]
     assert with_floor(pops, 260_000, 5_000, "hamilton").tolist() == [152_000, 78_500, 29_500]

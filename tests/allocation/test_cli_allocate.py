@@ -55,7 +55,7 @@ def test_rows_come_out_in_fips_order_and_ties_go_to_the_lower_fips(cli: CliRunne
 
 
 def test_floor_gives_each_unit_a_fixed_number_first(cli: CliRunner, tmp_path: Path) -> None:
-    # w-visa-s1040.md §3.2: 6M/3M/1M share 245,000 after 5,000 each.
+    # docs/programs/w-visa.md rule 7: 6M/3M/1M share 245,000 after 5,000 each.
     src = write(tmp_path / "p.csv", "fips,population\n01,6000000\n02,3000000\n04,1000000\n")
     out = tmp_path / "a.csv"
     result = cli("allocate", "--total", "260000", "--population", str(src), "--method",
@@ -68,7 +68,7 @@ def test_floor_gives_each_unit_a_fixed_number_first(cli: CliRunner, tmp_path: Pa
 
 
 def test_w_visa_figures_from_vendored_2024_state_populations(cli: CliRunner, tmp_path: Path) -> None:
-    # w-visa-s1040.md §3.3 [D]: 51 jurisdictions, POPESTIMATE2024, Hamilton.
+    # docs/programs/w-visa.md rule 7 and open item 3: 51 jurisdictions, POPESTIMATE2024, Hamilton.
     out = tmp_path / "a.csv"
     result = cli("allocate", "--total", "500000", "--among", "states", "--year", "2024",
                  "--method", "hamilton", "--floor", "5000", "--out", str(out))  # fmt: skip
@@ -88,7 +88,7 @@ def test_w_visa_figures_from_vendored_2024_state_populations(cli: CliRunner, tmp
 
 
 def test_w_visa_population_year_matters(cli: CliRunner, tmp_path: Path) -> None:
-    # w-visa-s1040.md §3.3: with POPESTIMATE2020, California 29,202 and Wyoming 427.
+    # docs/programs/w-visa.md open item 3: with POPESTIMATE2020, California 29,202 (Wyoming 427).
     out = tmp_path / "a.csv"
     result = cli("allocate", "--total", "500000", "--among", "states", "--year", "2020",
                  "--method", "hamilton", "--floor", "5000", "--out", str(out))  # fmt: skip

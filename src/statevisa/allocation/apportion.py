@@ -13,9 +13,10 @@ state, then 245,000 by population). Methods and their sources:
   ``weight / d(seats held)`` where d(a) is a + 1, a + 1/2, a and sqrt(a(a + 1))
   (Balinski and Young, *Fair Representation*). They are house-monotone.
 - ``equal``: the same share for every unit, whatever its weight (Heartland's
-  `equal` alternative and its quarterly split, heartland.md §5.1, §5.2 rule 9).
+  `equal` alternative and its quarterly split: `apportionment_method` and
+  `issuance_periods_per_year` in programs/us/federal/heartland/sec_3_cap_and_status.yaml).
 
-Tie-break, one rule for every method (heartland.md §5.1 `cap.apportionment.tie_break`):
+Tie-break, one rule for every method (Heartland's `apportionment_tie_break` default):
 an exactly equal claim goes to the larger weight, then to the earlier row. Callers
 that want "lower FIPS first" pass rows in FIPS order (the CLI does).
 
@@ -98,7 +99,7 @@ def apportion(weights: ArrayLike, total: Whole, method: Method, minimum: Whole =
 def with_floor(weights: ArrayLike, total: Whole, floor: Whole, method: Method, minimum: Whole = 0) -> Seats:
     """Give every unit `floor`, then apportion the rest of `total` by `method`.
 
-    This is S. 1040's W-visa formula (w-visa-s1040.md rule 7): a fixed number per
+    This is S. 1040's W-visa formula (docs/programs/w-visa.md rule 7): a fixed number per
     jurisdiction plus a population share of the pool, so that the parts sum to `total`.
     A `minimum` counts the floor: only what the floor does not cover is required again.
     """
