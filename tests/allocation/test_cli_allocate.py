@@ -275,6 +275,24 @@ def test_output_that_is_a_folder_is_refused_before_any_work(cli: CliRunner, tmp_
     assert "is a folder, not a file" in result.stderr
 
 
+def test_a_population_folder_is_named_as_one(cli: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "p.csv"
+    folder.mkdir()
+    result = cli("allocate", "--total", "8", "--population", str(folder), "--method", "hamilton")
+    assert result.code == 2
+    assert f"{folder}: is a folder, not a file" in result.stderr
+
+
+def test_program_caps_as_json(cli: CliRunner) -> None:
+    result = cli(
+        "allocate", "--program", "w-visa", "--year", "2024", "--on", "2018-01-01", "--format", "json"
+    )
+    assert result.code == 0, result.stderr
+    caps = {row["fips"]: row for row in json.loads(result.stdout)}
+    assert (caps["06"]["allocation"], caps["06"]["floor"], caps["06"]["share"]) == (33_404, 5_000, 28_404)
+    assert "w-visa population_pool = 245000" in result.stderr
+
+
 def test_a_byte_order_mark_is_fine(cli: CliRunner, tmp_path: Path) -> None:
     src = tmp_path / "p.csv"
     src.write_bytes(b"\xef\xbb\xbffips,population\n06,5\n48,3\n")

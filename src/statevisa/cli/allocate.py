@@ -65,7 +65,18 @@ def allocate(
             )
         )
     date = parse_on(on) if program is not None else None
-    options = service.Options(total, population, among, year, method, minimum, floor, program, date, out)
+    options = service.Options(
+        total=total,
+        population=population,
+        among=among,
+        year=year,
+        method=method,
+        minimum=minimum,
+        floor=floor,
+        program=program,
+        on=date,
+        out=out,
+    )
     done = service.run(options)
     show_warnings(done.warnings)
     for used in done.parameters:

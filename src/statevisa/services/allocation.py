@@ -317,6 +317,8 @@ def read_population(path: Path) -> pl.DataFrame:
 
 def _check_file(path: Path) -> None:
     """Size, and for CSV that every byte is UTF-8 (the reader would only say 'invalid utf-8')."""
+    if path.is_dir():
+        raise InputError(problem("input-is-folder", "is a folder, not a file", file=path))
     if not path.is_file():
         return  # read_table names a missing file
     size = path.stat().st_size
