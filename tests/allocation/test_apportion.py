@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
 
-from statevisa.allocation import apportion as apportion_module
+from statevisa.allocation import divisor as divisor_module
 from statevisa.allocation.apportion import (
     DIVISOR_METHODS,
     METHODS,
@@ -479,7 +479,7 @@ def test_quotas_survive_weights_whose_sum_overflows_a_float() -> None:
 def exact_only() -> Iterator[None]:
     """Send every divisor apportionment down the exact integer path (no float fast path)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(apportion_module, "FLOAT_SEATS", -1)
+        patch.setattr(divisor_module, "FLOAT_SEATS", -1)
         yield
 
 
