@@ -40,9 +40,11 @@ class Location:
         elif self.row_id is not None:
             tail.append(f"case {self.row_id}" if self.row_id else "case")
         if self.field is not None:
-            tail.append(
-                f"column {self.field}" if tabular or (self.file and self.line is None) else self.field
-            )
+            if tabular or (self.file and self.line is None):
+                noun = "columns" if ", " in self.field else "column"  # a constraint names several
+                tail.append(f"{noun} {self.field}")
+            else:
+                tail.append(self.field)
         if head and tail:
             return f"{head}: {', '.join(tail)}"
         return head or ", ".join(tail)

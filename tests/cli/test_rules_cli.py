@@ -33,6 +33,34 @@ def test_programs_list_shows_the_shipped_programs(cli: CliRunner) -> None:
         assert word in result.stdout
 
 
+def test_programs_list_keeps_every_id_whole_on_a_narrow_terminal(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    result = cli("programs", "list")
+    assert "state-sponsored-visa-2019" in result.stdout
+    assert "…" not in "".join(line.split("│")[1] for line in result.stdout.splitlines() if "│" in line)
+
+
+def test_programs_list_speaks_csv_and_json_for_scripts(cli: CliRunner) -> None:
+    rows = cli("programs", "list", "--format", "csv").stdout.splitlines()
+    assert rows[0] == "id,title,jurisdiction,status,version,folder"
+    assert any(row.startswith("utah-hb116,") and row.endswith(",us/states/49/utah-hb116") for row in rows)
+    listed = json.loads(cli("programs", "list", "--format", "json").stdout)
+    assert {item["id"] for item in listed} >= {"canada-crs", "heartland", "h1b"}
+    assert cli("programs", "list", "--format", "xml").code == 2
+
+
+def test_evaluate_refuses_to_write_over_its_input(cli: CliRunner, tmp_path: Path) -> None:
+    people = write(tmp_path / "in.csv", HEADER, X5)
+    before = people.read_text()
+    result = cli("evaluate", "australia-points", "--input", str(people), "--on", "2025-06-01",
+                 "--out", str(tmp_path / "." / "in.csv"))  # fmt: skip
+    assert result.code == 2
+    assert "writing it would destroy the input" in result.stderr
+    assert people.read_text() == before
+
+
 def test_check_accepts_a_valid_file(cli: CliRunner) -> None:
     result = cli("check", str(find_program("australia-points")))
     assert result.code == 0

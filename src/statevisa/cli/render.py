@@ -12,15 +12,22 @@ import io
 import json
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
-from rich.table import Table
-from rich.tree import Tree
 
 from statevisa.cli.common import stdout
 from statevisa.rules.explain import Trace, TraceKind, show
+
+if TYPE_CHECKING:
+    from rich.tree import Tree
+
+
+def escape(text: str) -> str:
+    """Rich markup escaping, importing Rich only when something is rendered."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 class Format(StrEnum):
@@ -55,6 +62,8 @@ def emit(
         writer.writerows([["" if r.get(c) is None else r.get(c) for c in columns] for r in records])
         typer.echo(buffer.getvalue(), nl=False)
         return
+    from rich.table import Table
+
     table = Table(title=title)
     for column in columns:
         whole = column in keep_whole
@@ -90,6 +99,8 @@ def label(trace: Trace) -> str:
 
 def render(trace: Trace, tree: Tree | None = None) -> Tree:
     """Build a Rich tree for `trace` (and attach it to `tree` when given)."""
+    from rich.tree import Tree
+
     node = Tree(label(trace)) if tree is None else tree.add(label(trace))
     for child in trace.children:
         render(child, node)

@@ -1,40 +1,42 @@
-"""One case from a mapping (a JSON object or a YAML test): validated exactly as a table row is.
+"""One case from a mapping (a JSON object, a YAML test, an API submission), validated in plain Python.
 
-A single case goes through the same validator as a million-row file, as a
-one-row table, so a value a file would refuse is refused here too.
+This is the path a platform submission takes, so it must cost far less than a table: no
+Polars frame is built for one person. It follows the grammar of `rules.values`, the same
+one the table validator follows, and raises the same problems in the same order (blank and
+unparsable cells, bounds, optional inputs, constraints), located at the case instead of a
+row; a property test holds the two validators to the same verdict.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 
 import polars as pl
 
-from statevisa.errors import InputError
-from statevisa.rules.evaluate import CaseResult, evaluate_case
-from statevisa.rules.model import Program, Value
+from statevisa.errors import InputError, Problem, problem
+from statevisa.rules import values as rules_values
+from statevisa.rules.evaluate import CaseResult, evaluate_case, evaluate_node
+from statevisa.rules.model import InputSpec, Program, Value
 from statevisa.rules.resolve import Resolved
-from statevisa.rules.validate import validate
+from statevisa.rules.sources import case_sources
+from statevisa.rules.values import BLANK, BLANK_REQUIRED, OK, at_case, cell_text, describe
 
-
-def cell(value: object) -> str:
-    """The text a CSV cell would hold for `value`."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, int | float | str):
-        return str(value)
-    raise InputError(f"value {value!r} is not a number, true/false, a date or text")
+MAX_MESSAGES = 20
 
 
 def case_frame(columns: Mapping[str, list[object]]) -> pl.DataFrame:
     """An all-text frame from columns of values, as a CSV file would hold them."""
+
+    def text(value: object) -> str:
+        found = cell_text(value)
+        if found is None:
+            raise InputError(
+                problem("not-a-value", f"value {value!r} is not a number, true/false, a date or text")
+            )
+        return found
+
     return pl.DataFrame(
-        {name: [cell(value) for value in values] for name, values in columns.items()},
+        {name: [text(value) for value in values] for name, values in columns.items()},
         schema=dict.fromkeys(columns, pl.String),
     )
 
@@ -52,13 +54,62 @@ def with_blanks(program: Program, values: Mapping[str, object]) -> dict[str, obj
 
 def typed_case(resolved: Resolved, values: Mapping[str, object], source: str) -> dict[str, Value]:
     """Validate one case and return its typed inputs (enum values as text)."""
+    program = resolved.program
+    row, found = case_sources(program, with_blanks(program, values), source, at_case)
+    if found:
+        raise InputError(found)
+    names = ["id", *program.inputs]
+    missing = [name for name in names if name not in row]
+    if missing:
+        message = f"missing required column(s): {', '.join(missing)}"
+        raise InputError(problem("missing-column", message, file=source))
+    raw_id = row["id"]
+    id_text = cell_text(raw_id)
+    row_id = None if id_text is None else rules_values.strip(id_text)
+    problems: list[Problem] = []
+    if not row_id:
+        problems.append(at_case("blank-id", "blank id", source, 0, None, "id"))
+    typed: dict[str, Value] = {"id": row_id or ""}
+    codes: dict[str, int] = {}
+    for spec in program.inputs.values():
+        value, code = rules_values.parse(spec, row[spec.name])
+        if code == OK:
+            code = rules_values.bounded(spec, value)
+        codes[spec.name] = code
+        if value is not None:
+            typed[spec.name] = value  # type: ignore[assignment]
+    for spec in program.inputs.values():
+        if spec.optional_when is None or codes[spec.name] != BLANK:
+            continue
+        try:
+            allowed = bool(evaluate_node(resolved, typed, spec.optional_when))
+        except KeyError:  # a plain input it reads is blank or unparsable: as the table path, allow
+            allowed = True
+        if allowed:
+            codes[spec.name] = OK
+            typed[spec.name] = rules_values.parse(spec, spec.default)[0]  # type: ignore[assignment]
+        else:
+            codes[spec.name] = BLANK_REQUIRED
+    for spec in program.inputs.values():
+        if codes[spec.name] != OK:
+            problems.append(_problem(spec, codes[spec.name], row[spec.name], source, row_id))
+    if problems:
+        raise InputError(problems[:MAX_MESSAGES])
+    failed = [
+        rules_values.constraint_problem(constraint, source, 0, row_id, at_case)
+        for constraint in program.constraints
+        if evaluate_node(resolved, typed, constraint.node) is False
+    ]
+    if failed:
+        raise InputError(failed)
+    return typed
 
-    def label(index: int, row_id: object) -> str:
-        return f"case {row_id}" if row_id not in (None, "") else "case"
 
-    row = with_blanks(resolved.program, values)
-    typed = validate(resolved, case_frame({name: [value] for name, value in row.items()}), source, label)
-    return dict(typed.row(0, named=True))
+def _problem(spec: InputSpec, code: int, raw: object, source: str, row_id: str | None) -> Problem:
+    text = cell_text(raw)
+    shown = rules_values.strip(text) if text is not None else f"{type(raw).__name__} value"
+    key, what = describe(spec, code, shown)
+    return at_case(key, what, source, 0, row_id, spec.name)
 
 
 def evaluate_one(resolved: Resolved, values: Mapping[str, object], source: str) -> CaseResult:

@@ -62,6 +62,11 @@ def evaluate_case(resolved: Resolved, case: Mapping[str, Value]) -> CaseResult:
     return CaseResult({name: trace.value for name, trace in traces.items()}, traces)
 
 
+def evaluate_node(resolved: Resolved, case: Mapping[str, Value], node: ast.Node) -> Value:
+    """The value of one formula (an optional_when or a constraint) for a case, without a trace."""
+    return _CaseEvaluator(resolved, case).eval(node, _Uses())
+
+
 @dataclass
 class _Uses:
     """What one formula used, in first-use order, without repeats."""

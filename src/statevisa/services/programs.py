@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from statevisa.errors import InputError, PolicyError, problem
 from statevisa.programs import PROGRAMS_DIR, find_program, shipped_id, shipped_paths
-from statevisa.rules.load import load_program
 from statevisa.rules.model import Brackets, Program, Scalar, Shape, Status
 from statevisa.rules.resolve import Resolved, Unconfirmed, resolve, unconfirmed
 from statevisa.services.cache import cached_program
@@ -39,13 +38,20 @@ def load(reference: str | Path) -> Program:
     is refused rather than silently answering for another program.
     """
     path = find_program(str(reference))
-    program = cached_program(path, load_program)
+    program = cached_program(path, _parse)
     declared = shipped_id(path) if not isinstance(reference, Path) else None
     if declared is not None and declared != program.id:
         raise PolicyError(
             problem("id-mismatch", f"declares id '{program.id}' but is indexed as '{declared}'", file=path)
         )
     return program
+
+
+def _parse(path: Path) -> Program:
+    # the YAML and grammar machinery loads only when the cache cannot answer
+    from statevisa.rules.load import load_program
+
+    return load_program(path)
 
 
 @cache

@@ -1,0 +1,1 @@
+"""The case lifecycle: one transition table for every program (`states.py`)."""
