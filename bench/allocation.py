@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 
 from statevisa.allocation.apportion import apportion
 
-HEARTLAND_CAP = 50_000  # heartland.md §5.1 cap.national (unconfirmed default)
+HEARTLAND_CAP = 50_000  # docs/programs/heartland.md#parameters, cap_national (unconfirmed default)
 HH_TARGET_S = 0.1  # issue 4 §6
 
 
@@ -96,7 +96,7 @@ def python_heartland(
     prime: dict[str, tuple[int, int]],
     ratio: float,
 ) -> dict[str, bool]:
-    """The baseline: heartland.md §5.2 rules 2-4 and 6 (`any`) as a plain per-county loop."""
+    """The baseline: docs/programs/heartland.md#rules, rules 2-4 and 6 (`any`), as a plain per-county loop."""
     national = sum(end for _, _, end in growth) / sum(start for _, start, _ in growth) - 1.0
     eligible = {}
     for fips, start, end in growth:
@@ -110,24 +110,29 @@ def python_heartland(
 def heartland() -> None:
     """Heartland eligibility for all 3,143 listing counties with the default parameters.
 
-    Cold = the first call in this process, including reading the vendored Parquet files;
-    core = `evaluate` alone on frames already cut to the window; the baseline loop gets the
-    same inputs as Python tuples (its conversion is not counted).
+    Cold = the first call in this process, including reading the vendored Parquet files and
+    the policy file; core = `decide` alone (the `heartland` policy file evaluated by the rules
+    engine over a county table already measured); the baseline loop gets the same inputs as
+    Python tuples (its conversion is not counted).
     """
     from statevisa.allocation import heartland_inputs as inputs
-    from statevisa.allocation.heartland import evaluate
-    from statevisa.services.policies import heartland_parameters
+    from statevisa.allocation.heartland import decide
+    from statevisa.services import heartland as service
+    from statevisa.services.programs import open_program
 
-    params = heartland_parameters(dt.date(2025, 6, 1))
+    on = dt.date(2025, 6, 1)
     start = time.perf_counter()
-    result, windows = inputs.listing(params)
+    result = service.evaluate(service.Options(), on)
     cold = time.perf_counter() - start
+    resolved = open_program("heartland", on).resolved
+    ratio = float(resolved.scalar("growth_ratio"))
+    table = result.table
+    windows = table.windows
     growth = inputs.growth_frame(windows)
     prime = inputs.prime_frame(windows)
-    universe = growth.select("fips", "name", "state", growth["pop_end"].alias("population"))
 
     def core() -> None:
-        evaluate(universe, growth, prime, params)
+        decide(resolved, table)
 
     def timed(run: Callable[[], object]) -> float:
         began = time.perf_counter()
@@ -138,43 +143,46 @@ def heartland() -> None:
     rows = list(growth.select("fips", "pop_start", "pop_end").iter_rows())
     primes = {f: (a, b) for f, a, b in prime.iter_rows()}
     ours = dict(result.frame.select("fips", "eligible").iter_rows())
-    theirs = python_heartland(rows, primes, params.growth_ratio)
+    theirs = python_heartland(rows, primes, ratio)
     if ours != theirs:
         differ = sum(ours[f] != theirs[f] for f in ours)
         raise SystemExit(f"heartland: vectorised and loop results differ in {differ} counties")
-    loop_warm = statistics.median(
-        timed(lambda: python_heartland(rows, primes, params.growth_ratio)) for _ in range(20)
-    )
+    loop_warm = statistics.median(timed(lambda: python_heartland(rows, primes, ratio)) for _ in range(20))
 
     def loop_from_frames() -> None:  # what a per-county loop costs when it starts from frames
         python_heartland(
             list(growth.select("fips", "pop_start", "pop_end").iter_rows()),
             {f: (a, b) for f, a, b in prime.iter_rows()},
-            params.growth_ratio,
+            ratio,
         )
 
     loop_frames = statistics.median(timed(loop_from_frames) for _ in range(20))
     big_growth, big_prime = _replicated(growth, prime, 100)
     big_universe = big_growth.select("fips", "name", "state", big_growth["pop_end"].alias("population"))
-    big_core = statistics.median(
-        timed(lambda: evaluate(big_universe, big_growth, big_prime, params)) for _ in range(5)
+    big_table = inputs.CountyTable(
+        inputs.county_table(big_universe, big_growth, big_prime),
+        windows,
+        "listing",
+        windows.vintage,
+        *inputs.national_growth(big_growth),
     )
+    big_core = statistics.median(timed(lambda: decide(resolved, big_table)) for _ in range(5))
     big_rows = list(big_growth.select("fips", "pop_start", "pop_end").iter_rows())
     big_primes = {f: (a, b) for f, a, b in big_prime.iter_rows()}
     big_loop = statistics.median(
-        timed(lambda: python_heartland(big_rows, big_primes, params.growth_ratio)) for _ in range(5)
+        timed(lambda: python_heartland(big_rows, big_primes, ratio)) for _ in range(5)
     )
     verdict = "ok" if cold <= HEARTLAND_TARGET_S else "OVER TARGET"
     print(f"heartland: {len(ours):,} counties ({windows.growth_label}), "
           f"{sum(ours.values()):,} eligible, results identical")  # fmt: skip
     print(f"  listing cold (incl. Parquet reads) {cold * 1e3:7.2f} ms  "
           f"(target <= {HEARTLAND_TARGET_S * 1e3:.0f} ms: {verdict})")  # fmt: skip
-    print(f"  evaluate warm (median of 20)      {core_warm * 1e3:7.2f} ms")
+    print(f"  decide warm (median of 20)        {core_warm * 1e3:7.2f} ms")
     print(f"  python loop warm (median of 20)   {loop_warm * 1e3:7.2f} ms")
     print(f"  python loop from frames (median)  {loop_frames * 1e3:7.2f} ms")
-    print(f"  ratio loop / evaluate             {loop_warm / core_warm:7.1f}x "
+    print(f"  ratio loop / decide               {loop_warm / core_warm:7.1f}x "
           f"(from frames {loop_frames / core_warm:.1f}x)")  # fmt: skip
-    print(f"  x100 counties ({big_growth.height:,}): evaluate {big_core * 1e3:.1f} ms, "
+    print(f"  x100 counties ({big_growth.height:,}): decide {big_core * 1e3:.1f} ms, "
           f"loop {big_loop * 1e3:.1f} ms, ratio {big_loop / big_core:.1f}x")  # fmt: skip
     began = time.perf_counter()
     subprocess.run(

@@ -1,40 +1,52 @@
-"""Heartland core rules on small synthetic frames (heartland.md §8 items 1-4, 10-12)."""
+"""Heartland decisions on small county tables, decided by the `heartland` policy file.
+
+`decide` runs the rules engine over the table; these examples walk the boundaries of
+docs/programs/heartland.md#checks (items 1-4 and 10-13) and show that the decisions follow
+the policy file and nothing else.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from dataclasses import replace
+from pathlib import Path
 
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from statevisa.allocation import heartland_inputs as inputs
 from statevisa.allocation.heartland import (
     LISTING_COLUMNS,
-    Combine,
+    RECORD_COLUMNS,
     Eligibility,
-    evaluate,
+    decide,
+    records,
 )
 from statevisa.allocation.heartland_cap import allocate, participant_problems
+from statevisa.errors import InputError, PolicyError
+from statevisa.programs import find_program
+from statevisa.reference.population import COUNTY_VINTAGES
 from statevisa.services.policies import heartland_parameters
+from statevisa.services.programs import open_program
 
 HEARTLAND_ON = dt.date(2025, 6, 1)
 """A date inside the heartland program's parameter periods."""
 
-
 START, SMALL = 1_000_000_000, 1_000
 
 
-def case(
+def table(
     national: float,
     ends: dict[str, int],
     *,
-    ratio: float = 1.0,
     prime: dict[str, tuple[int, int]] | None = None,
-    combine: Combine = "any",
-) -> Eligibility:
-    """Small counties of 1,000 people ending at `ends`; a filler county makes the nation
-    grow by exactly `national` (the nation is the sum of all rows, §5.2 rule 2)."""
+    excluded: frozenset[str] = frozenset(),
+) -> inputs.CountyTable:
+    """Small counties of 1,000 people ending at `ends`; a filler county makes the nation grow by
+    exactly `national` (the nation is the sum of all rows of the file)."""
     end_total = round(START * (1 + national))
     rows = [(f, SMALL, e) for f, e in ends.items()]
     filler = ("99999", START - SMALL * len(rows), end_total - sum(e for _, _, e in rows))
@@ -50,67 +62,136 @@ def case(
         schema={"fips": pl.String, "prime_age_start": pl.Int64, "prime_age_end": pl.Int64},
         orient="row",
     )
-    params = replace(heartland_parameters(HEARTLAND_ON), growth_ratio=ratio, combine=combine)
-    return evaluate(universe, growth, primes, params)
+    frame = inputs.county_table(universe, growth, primes, excluded)
+    start, end, nat = inputs.national_growth(growth)
+    windows = inputs.Windows(COUNTY_VINTAGES[0], 2010, 2020, 2020, 2023)
+    return inputs.CountyTable(frame, windows, "listing", windows.vintage, start, end, nat)
 
 
-def passes_a(result: Eligibility, fips: str) -> object:
-    return result.frame.filter(pl.col("fips") == fips)["test_growth"].item()
+def case(county_table: inputs.CountyTable, **sets: str) -> Eligibility:
+    return decide(open_program("heartland", HEARTLAND_ON, sets).resolved, county_table)
+
+
+def column(result: Eligibility, fips: str, name: str) -> object:
+    return result.frame.filter(pl.col("fips") == fips)[name].item()
 
 
 def test_strict_threshold_a_tie_fails() -> None:
-    result = case(0.05, {"00001": 1049, "00002": 1050})
-    assert passes_a(result, "00001") is True
-    assert passes_a(result, "00002") is False
+    result = case(table(0.05, {"00001": 1049, "00002": 1050}))
+    assert column(result, "00001", "test_growth") is True
+    assert column(result, "00002", "test_growth") is False
 
 
 def test_ratio_scales_the_threshold() -> None:
-    result = case(0.06, {"00001": 1029, "00002": 1030}, ratio=0.5)
-    assert passes_a(result, "00001") is True
-    assert passes_a(result, "00002") is False
+    result = case(table(0.06, {"00001": 1029, "00002": 1030}), growth_ratio="0.5")
+    assert column(result, "00001", "test_growth") is True
+    assert column(result, "00002", "test_growth") is False
+    assert result.threshold == pytest.approx(0.03)
 
 
 def test_negative_national_growth_is_applied_literally_with_a_warning() -> None:
-    result = case(-0.01, {"00001": 985, "00002": 995, "00003": 992})
-    assert passes_a(result, "00001") is True
-    assert passes_a(result, "00002") is False
-    assert passes_a(result, "00003") is False
-    half = case(-0.01, {"00003": 992}, ratio=0.5)
-    assert passes_a(half, "00003") is True  # threshold -0.5%: less strict, as the formula says
+    result = case(table(-0.01, {"00001": 985, "00002": 995, "00003": 992}))
+    assert [column(result, f, "test_growth") for f in ("00001", "00002", "00003")] == [True, False, False]
+    assert result.warnings == ()
+    half = case(table(-0.01, {"00003": 992}), growth_ratio="0.5")
+    assert column(half, "00003", "test_growth") is True  # threshold -0.5%: less strict, as written
     assert any("less strict" in w for w in half.warnings)
-    assert case(0.05, {"00001": 1000}).warnings == ()
 
 
 def test_any_passes_on_prime_age_alone_all_does_not() -> None:
-    prime = {"00001": (1000, 999)}
-    any_ = case(0.05, {"00001": 1100}, prime=prime)
-    all_ = case(0.05, {"00001": 1100}, prime=prime, combine="all")
-    row = any_.frame.filter(pl.col("fips") == "00001").row(0, named=True)
-    assert row["eligible"] is True
-    assert row["flags"] == ""
-    assert all_.frame.filter(pl.col("fips") == "00001")["eligible"].item() is False
+    counties = table(0.05, {"00001": 1100}, prime={"00001": (1000, 999)})
+    assert (column(case(counties), "00001", "eligible"), column(case(counties), "00001", "flags")) == (
+        True,
+        "",
+    )
+    assert column(case(counties, combine_mode="all"), "00001", "eligible") is False
 
 
-def test_missing_test_is_skipped_and_flagged() -> None:
-    result = case(0.05, {"00001": 1000, "00002": 1100}, combine="all")
-    rows = {r["fips"]: r for r in result.frame.iter_rows(named=True)}
-    assert rows["00001"]["eligible"] is True
-    assert rows["00001"]["flags"] == "partial_data"
-    assert rows["00002"]["eligible"] is False
+def test_missing_test_is_skipped_and_flagged_and_its_column_left_empty() -> None:
+    result = case(table(0.05, {"00001": 1000, "00002": 1100}), combine_mode="all")
+    assert (column(result, "00001", "eligible"), column(result, "00001", "flags")) == (True, "partial_data")
+    assert column(result, "00001", "test_prime_age") is None
+    assert column(result, "00002", "eligible") is False
+    assert column(result, "00002", "failed_tests") == "growth"
 
 
-def test_output_columns_start_in_the_order_of_section_5_3() -> None:
-    result = case(0.05, {"00001": 1000})
-    assert tuple(result.frame.columns[: len(LISTING_COLUMNS)]) == LISTING_COLUMNS
+def test_fail_and_flag_counts_a_missing_test_as_failed() -> None:
+    counties = table(0.05, {"00001": 1000})
+    failed = case(counties, combine_mode="all", missing_test="fail_and_flag")
+    assert (column(failed, "00001", "eligible"), column(failed, "00001", "flags")) == (False, "partial_data")
 
 
-def test_ineligible_applications_name_the_failed_test() -> None:
-    result = case(0.05, {"00001": 1000, "00002": 1100})
-    problems = participant_problems(result, ["00001", "00002", "12345", "00001"])
-    assert [i for i, _ in problems] == [1, 2, 3]
-    assert "test (a) slow growth failed: growth +10.0% is not below" in problems[0][1]
-    assert "not a county FIPS" in problems[1][1]
-    assert "listed twice" in problems[2][1]
+def test_housing_exclusion_removes_a_listed_county_after_the_tests_once_switched_on() -> None:
+    counties = table(0.05, {"00001": 1000, "00002": 1000}, excluded=frozenset({"00002"}))
+    assert column(case(counties), "00002", "eligible") is True  # the hook is off by default
+    result = case(counties, housing_exclusion_enabled="true")
+    assert column(result, "00002", "test_growth") is True
+    assert (column(result, "00002", "eligible"), column(result, "00002", "housing_excluded")) == (False, True)
+    assert column(result, "00001", "eligible") is True
+
+
+def test_output_columns_are_the_listing_then_the_record() -> None:
+    result = case(table(0.05, {"00001": 1000}))
+    assert tuple(result.frame.columns) == (*LISTING_COLUMNS, *RECORD_COLUMNS)
+    assert records(result)["basis"].unique().to_list() == ["Heartland default encoding, not bill text"]
+
+
+def copy_of_program(tmp_path: Path, old: str, new: str) -> Path:
+    """The shipped heartland folder copied, with one formula text changed in the county rules."""
+    folder = tmp_path / "heartland"
+    shutil.copytree(find_program("heartland").parent, folder)
+    section = folder / "sec_3_county_eligibility.yaml"
+    text = section.read_text(encoding="utf-8")
+    assert old in text
+    section.write_text(text.replace(old, new), encoding="utf-8")
+    return folder / "program.yaml"
+
+
+def test_decisions_follow_the_policy_file_and_nothing_else(tmp_path: Path) -> None:
+    counties = table(0.05, {"00001": 1050, "00002": 1100}, prime={"00002": (1000, 1000)})
+    shipped = case(counties)
+    assert [column(shipped, f, "eligible") for f in ("00001", "00002")] == [False, False]
+    edited = copy_of_program(
+        tmp_path, "growth < test_a_threshold", "growth <= test_a_threshold"
+    )  # a tie now passes test (a)
+    again = copy_of_program(
+        tmp_path / "b", "prime_age_end < prime_age_start", "prime_age_end <= prime_age_start"
+    )
+    tie_a = decide(open_program(edited, HEARTLAND_ON).resolved, counties)
+    tie_b = decide(open_program(again, HEARTLAND_ON).resolved, counties)
+    assert [column(tie_a, f, "eligible") for f in ("00001", "00002")] == [True, False]
+    assert [column(tie_b, f, "eligible") for f in ("00001", "00002")] == [False, True]
+
+
+def test_a_program_without_the_listing_outputs_is_refused(tmp_path: Path) -> None:
+    program = copy_of_program(tmp_path, "rules:", "rules:")
+    text = program.read_text(encoding="utf-8").replace("  - test_a_available\n", "")
+    program.write_text(text, encoding="utf-8")
+    with pytest.raises(PolicyError, match="does not declare the output"):
+        decide(open_program(program, HEARTLAND_ON).resolved, table(0.05, {"00001": 1000}))
+
+
+def test_an_unknown_combine_mode_is_refused_by_the_policy_constraint() -> None:
+    with pytest.raises(InputError, match="combine_mode must be any or all"):
+        case(table(0.05, {"00001": 1000}), combine_mode="either")
+
+
+def test_ineligible_applications_name_the_failed_test_and_the_row() -> None:
+    result = case(table(0.05, {"00001": 1000, "00002": 1100}))
+    found = participant_problems(result, ["00001", "00002", "12345", "00001"], "p.csv")
+    assert [(p.code, p.location.row) for p in found] == [
+        ("not-eligible", 3),
+        ("unknown-county", 4),
+        ("duplicate-id", 5),
+    ]
+    assert "test (a) slow growth failed: growth +10.0% is not below" in found[0].message
+    assert str(found[0]).startswith("p.csv: row 3 (id 00002), column fips: 00002 Test County")
+
+
+def test_a_participant_without_the_weight_is_refused() -> None:
+    result = case(table(0.05, {"00001": 1000}))
+    found = participant_problems(result, ["00001"], "p.csv", "prime_age")
+    assert [(p.code, p.location.row_id) for p in found] == [("no-weight", "00001")]
 
 
 def shares(weights: list[int], cap: int, periods: int = 1) -> pl.DataFrame:
@@ -125,34 +206,22 @@ def shares(weights: list[int], cap: int, periods: int = 1) -> pl.DataFrame:
             "eligible": True,
         }
     )
-    result = Eligibility(frame, 1, 1, 0.0, 0.0)
+    result = replace(case(table(0.05, {"00001": 1000})), frame=frame)
     params = replace(heartland_parameters(HEARTLAND_ON), cap_national=cap, periods_per_year=periods)
     return allocate(result, fips, params)
 
 
-def test_hamilton_examples_of_section_8() -> None:
+def test_hamilton_examples() -> None:
     assert shares([5, 5, 3], 10)["allocation"].to_list() == [4, 4, 2]
-    assert shares([60_000, 30_000, 10_000], 50_000)["allocation"].to_list() == [
-        30_000,
-        15_000,
-        5_000,
-    ]
+    assert shares([60_000, 30_000, 10_000], 50_000)["allocation"].to_list() == [30_000, 15_000, 5_000]
     assert shares([7, 7], 1)["allocation"].to_list() == [1, 0]  # lower FIPS wins the tie
 
 
 def test_non_participants_get_zero_and_every_row_is_labelled() -> None:
-    frame = pl.DataFrame(
-        {
-            "fips": ["00001", "00002"],
-            "name": "Test County",
-            "state": "Test",
-            "population": [10, 10],
-            "prime_age_end": [1, 1],
-            "eligible": True,
-        }
-    )
-    out = allocate(Eligibility(frame, 1, 1, 0.0, 0.0), ["00002"], heartland_parameters(HEARTLAND_ON))
-    assert out["allocation"].to_list() == [0, 50_000]
+    result = case(table(0.05, {"00001": 1000, "00002": 1000}))
+    out = allocate(result, ["00002"], heartland_parameters(HEARTLAND_ON))
+    assert out.filter(pl.col("fips") != "00002")["allocation"].to_list() == [0, 0]
+    assert out.filter(pl.col("fips") == "00002")["allocation"].item() == 50_000
     assert out["basis"].unique().to_list() == ["Heartland default encoding, not bill text"]
 
 
@@ -178,9 +247,9 @@ def test_allocations_are_whole_non_negative_and_sum_to_the_cap(
         assert quarters.to_series().to_list() == out["allocation"].to_list()
 
 
-def test_default_parameters_come_from_the_heartland_policy_file() -> None:
+def test_program_level_values_come_from_the_heartland_policy_file() -> None:
     params = heartland_parameters(HEARTLAND_ON)
-    found = (params.window_years, params.growth_ratio, params.combine, params.cap_national)
-    assert found == (10, 1.0, "any", 50_000)
+    assert (params.window_years, params.prime_age.band, params.cap_national) == (10, (25, 54), 50_000)
     assert params.status == "unconfirmed"
     assert params.citation.startswith("heartland ")
+    assert heartland_parameters(HEARTLAND_ON, {"window_years": "7"}).window_years == 7

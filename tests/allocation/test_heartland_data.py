@@ -1,42 +1,34 @@
-"""Heartland regression values on the shipped data (heartland.md §5.3, §7 and §8 items 5-9).
+"""Heartland regression values on the shipped data (docs/programs/heartland.md#regression-values).
 
-The [D] values are pinned exactly, as the spec asks; published EIG/Census figures are
-compared only where the measure matches (docs/heartland.md records the gaps).
+Every figure comes from the one path the commands use: the county table measured by
+`heartland_inputs` and decided by the `heartland` policy file (`services.heartland.evaluate`).
+The shipped-data values are pinned exactly; published EIG and Census figures are compared
+only where the measure matches (docs/heartland.md records the gaps).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 import polars as pl
 import pytest
 
 from statevisa.allocation import heartland_inputs as inputs
-from statevisa.allocation.heartland import Eligibility, HeartlandParameters
+from statevisa.allocation.heartland import Eligibility
 from statevisa.errors import InputError
 from statevisa.reference import population
-from statevisa.services.policies import heartland_parameters
+from statevisa.services.heartland import Options, evaluate
 
 HEARTLAND_ON = dt.date(2025, 6, 1)
 """A date inside the heartland program's parameter periods."""
 
-DEFAULT = heartland_parameters(HEARTLAND_ON)
+
+def listing(**options: object) -> Eligibility:
+    return evaluate(Options(**options), HEARTLAND_ON)  # type: ignore[arg-type]
 
 
-def listing(**changes: object) -> Eligibility:
-    return inputs.listing(_params(changes))[0]
-
-
-def opt_in(**changes: object) -> Eligibility:
-    return inputs.opt_in(_params(changes))[0]
-
-
-def _params(changes: dict[str, object]) -> HeartlandParameters:
-    params = DEFAULT
-    for key, value in changes.items():
-        params = replace(params, **{key: value})  # type: ignore[arg-type]
-    return params
+def opt_in(**options: object) -> Eligibility:
+    return evaluate(Options(universe="opt-in", **options), HEARTLAND_ON)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
@@ -58,17 +50,17 @@ def count(result: Eligibility, column: str) -> int:
 
 
 def test_section_5_3_window_2010_2017() -> None:
-    any_ = listing(end_year=2017, window_years=7)
+    any_ = listing(year=2017, window=7)
     assert (any_.national_start, any_.national_end) == (309_327_143, 325_122_128)
     assert any_.national_growth == pytest.approx(0.0510624, abs=5e-8)
     assert any_.frame.height == 3143
     assert count(any_, "slower_than_nation") == 2538
     assert count(any_, "eligible") == 2641
-    assert count(listing(end_year=2017, window_years=7, combine="all"), "eligible") == 1439
+    assert count(listing(year=2017, window=7, combine="all"), "eligible") == 1439
 
 
-def test_default_window_is_2010_2020_in_v2020() -> None:
-    windows = inputs.resolve_windows(DEFAULT)
+def test_default_window_is_2010_2020_in_v2020(default_listing: Eligibility) -> None:
+    windows = default_listing.table.windows
     assert (windows.start, windows.end, windows.vintage.vintage) == (2010, 2020, 2020)
     assert (windows.prime_start, windows.prime_end) == (2020, 2023)
 
@@ -189,7 +181,7 @@ def test_mckenzie_is_eligible_under_any_only() -> None:
 
 
 def test_housing_hook_removes_los_angeles() -> None:
-    la = row(listing(housing_exclusion=frozenset({"06037"})), "06037")
+    la = row(listing(exclude=("06037",)), "06037")
     assert (la["eligible"], la["housing_excluded"]) == (False, True)
 
 
@@ -199,6 +191,24 @@ def test_cook_county_uses_v2020_not_the_census_panel(default_listing: Eligibilit
     assert round(float(str(row(default_listing, "17031")["growth"])), 5) == -0.01744
 
 
-def test_a_window_across_vintages_is_refused() -> None:
+def test_a_window_across_vintages_is_refused_at_the_option() -> None:
+    with pytest.raises(InputError, match="no single vendored county vintage covers 2015-2024") as refused:
+        listing(year=2024, window=9)
+    assert [(p.code, p.location.field) for p in refused.value.problems] == [("no-vintage", "--year")]
     with pytest.raises(InputError, match="no single vendored county vintage covers 2015-2024"):
-        inputs.resolve_windows(replace(DEFAULT, end_year=2024, window_years=9))
+        inputs.resolve_windows(inputs.WindowChoice(9, end_year=2024))
+
+
+def test_without_the_prime_age_test_eligibility_is_test_a_alone() -> None:
+    result = listing(prime_age=False)
+    assert result.table.windows.prime_label == "prime-age test disabled"
+    assert count(result, "eligible") == count(result, "test_growth") == 2494
+    assert result.frame["test_prime_age"].null_count() == 3143
+    assert result.frame["flags"].unique().to_list() == [""]
+
+
+def test_a_test_without_data_leaves_its_columns_empty(default_opt_in: Eligibility) -> None:
+    regions = default_opt_in.frame.filter(pl.col("fips").is_between(pl.lit("09110"), pl.lit("09190")))
+    assert regions.height == 9
+    assert regions["growth"].null_count() == regions["slower_than_nation"].null_count() == 9
+    assert regions["flags"].unique().to_list() == ["partial_data"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import polars as pl
@@ -15,7 +16,7 @@ def test_counties_2017_window_writes_3143_rows_in_the_spec_order(cli: CliRunner,
     out = tmp_path / "h.csv"
     result = cli("heartland", "counties", "--year", "2017", "--window", "7", "--out", str(out))
     assert result.code == 0, result.stderr
-    assert "default encoding, not bill text" in result.stderr
+    assert "default encoding, not bill text (docs/programs/heartland.md#defaults)" in result.stderr
     frame = pl.read_csv(out, schema_overrides={"fips": pl.String})
     assert frame.height == 3143
     assert tuple(frame.columns[: len(LISTING_COLUMNS)]) == LISTING_COLUMNS
@@ -82,7 +83,7 @@ def test_allocate_refuses_ineligible_counties_naming_the_test(cli: CliRunner, tm
     out = tmp_path / "a.csv"
     result = cli("heartland", "allocate", "--participants", str(participants), "--out", str(out))
     assert result.code == 2
-    assert "row 3 (id 48201): 48201 Harris County, Texas is not eligible" in result.stderr
+    assert "row 3 (id 48201), column fips: 48201 Harris County, Texas is not eligible" in result.stderr
     assert "test (a) slow growth failed: growth +15.355%" in result.stderr
     assert "row 4 (id 09003)" in result.stderr
     assert "planning regions" in result.stderr
@@ -93,7 +94,7 @@ def test_allocate_rejects_an_unknown_method(cli: CliRunner, tmp_path: Path) -> N
     participants = participants_file(tmp_path, "54047", suffix=".parquet")
     result = cli("heartland", "allocate", "--participants", str(participants), "--method", "x")
     assert result.code == 2
-    assert "--method 'x' is unknown" in result.stderr
+    assert "--method: 'x' is unknown" in result.stderr
 
 
 def test_explain_a_county_through_the_heartland_policy_file(cli: CliRunner) -> None:
@@ -112,3 +113,45 @@ def test_explain_follows_the_command_line_scenario(cli: CliRunner) -> None:
     assert mckenzie["outputs"]["eligible"] is False
     assert json.loads(cli("heartland", "explain", "38053", "--json").stdout)["outputs"]["eligible"] is True
     assert cli("heartland", "explain", "99999").code == 2
+
+
+def test_explain_applies_the_housing_exclusion_as_the_listing_does(cli: CliRunner) -> None:
+    document = json.loads(cli("heartland", "explain", "06037", "--exclude", "06037", "--json").stdout)
+    assert (document["outputs"]["excluded_by_housing"], document["outputs"]["eligible"]) == (True, False)
+
+
+def test_the_columns_of_the_listing_file_are_the_documented_ones(cli: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "h.csv"
+    assert cli("heartland", "counties", "--universe", "opt-in", "--out", str(out)).code == 0
+    assert tuple(pl.read_csv(out).columns) == COLUMNS
+    docs = " ".join((Path(__file__).parents[2] / "docs" / "heartland.md").read_text(encoding="utf-8").split())
+    item = docs[docs.index("Without `--out`") :].split("- `allocate`")[0]
+    listed = [span for span in re.findall(r"`([^`]*)`", item) if ", " in span]
+    assert tuple(", ".join(listed).split(", ")) == COLUMNS
+
+
+COLUMNS = (
+    *LISTING_COLUMNS,
+    "test_growth", "test_prime_age", "failed_tests", "housing_excluded", "pop_start", "pop_end",
+    "national_start", "national_end", "vintage", "source_file", "growth_window", "prime_age_window",
+    "threshold", "combine", "basis",
+)  # fmt: skip
+"""The `heartland counties --out` columns, in order, as docs/heartland.md lists them."""
+
+
+def test_bad_options_exit_2_naming_the_option(cli: CliRunner) -> None:
+    result = cli("heartland", "counties", "--combine", "either", "--window", "0")
+    assert result.code == 2
+    assert result.stderr.splitlines() == [
+        "--combine: 'either' is not any or all",
+        "--window: must be at least 1 year, got 0",
+    ]
+
+
+def test_the_note_and_the_printed_citations_never_point_outside_the_repository(cli: CliRunner) -> None:
+    result = cli("heartland", "explain", "48201")
+    assert result.code == 0, result.stderr
+    printed = result.stdout + result.stderr
+    assert "docs/programs/heartland.md#defaults" in printed
+    assert "shared/" not in printed
+    assert "heartland.md §" not in printed

@@ -1,35 +1,31 @@
-"""Heartland Visa (S. 5644, 2024) county eligibility: the pure, vectorised core.
+"""Heartland Visa (S. 5644, 2024) county eligibility: the county table decided by the policy file.
 
-Nobody has read section 3 of S. 5644, so everything here follows the *default encoding* of
-shared/specs/programs/heartland.md §5 (a product choice, not bill text). Every number the
-rules use is a field of `HeartlandParameters`, passed in by the caller and read from the
-`heartland` policy file (programs/us/federal/heartland) by `parameters_from`, so the numbers are
-dated and cited in one place.
+Section 3 of S. 5644 has not been read by the project, so the rules are the *default encoding*
+of docs/programs/heartland.md#defaults (a product choice, not bill text). They live in exactly
+one place, the `heartland` program (programs/us/federal/heartland): `decide` runs the rules
+engine's vectorised path (`validate`, then `evaluate_frame`) over the county table that
+`heartland_inputs` measures, and only arranges the program's outputs into the listing columns.
+Nothing here compares a growth rate or combines tests.
 
-The core takes frames already cut to one vintage (see `heartland_inputs`) and never reads
-files. Rules (heartland.md §5.2):
-1. both ends of a window come from one Census vintage (July 1 estimates);
-2. test (a): growth = P(end)/P(start) - 1 < growth_ratio x national growth, strictly;
-3. test (b): population aged 25-54 at the end of its window < at its start, strictly;
-4. `any` / `all` over the available tests; 5. the housing hook removes counties after that;
-6. a test without data is skipped and flagged (`partial_data`; `no_data` = not eligible).
+The program-level values that the inputs and the cap need (window, prime-age band, cap,
+apportionment) are read from the same file by `parameters_from`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal, cast
+from dataclasses import dataclass
+from typing import Literal
 
 import polars as pl
 
+from statevisa.allocation.heartland_inputs import SOURCE, CountyTable, PrimeAgeTest
+from statevisa.errors import PolicyError, problem
+from statevisa.rules.evaluate import evaluate_frame
 from statevisa.rules.resolve import Resolved
+from statevisa.rules.validate import validate
 
-Combine = Literal["any", "all"]
-MissingTest = Literal["skip_and_flag", "fail_and_flag"]
 Weight = Literal["population", "prime_age"]
-
-BASIS = "Heartland default encoding, not bill text"
-LABEL = "default encoding, not bill text"
+WEIGHTS: tuple[Weight, ...] = ("population", "prime_age")
 
 LISTING_COLUMNS = (
     "fips",
@@ -45,91 +41,74 @@ LISTING_COLUMNS = (
     "eligible",
     "flags",
 )
-
-
-@dataclass(frozen=True)
-class PrimeAgeTest:
-    """Test (b). `start_year`/`end_year` None = the growth window if county age data cover it,
-    else the longest span of the newest vintage with county age data (heartland.md §5.1)."""
-
-    enabled: bool = True
-    band: tuple[int, int] = (25, 54)
-    start_year: int | None = None
-    end_year: int | None = None
+"""The columns of `statevisa heartland counties --out`, in order (docs/heartland.md)."""
+RECORD_COLUMNS = ("test_growth", "test_prime_age", "failed_tests", "housing_excluded", "pop_start", "pop_end")
+"""What each decision records next (a test column is empty where the test had no data)."""
+POLICY_OUTPUTS = (
+    "test_a_threshold",
+    "test_a_available",
+    "test_a_passes",
+    "test_b_available",
+    "test_b_passes",
+    "slower_than_nation",
+    "flags",
+    "excluded_by_housing",
+    "eligible",
+    "ratio_meaning_inverted",
+    "basis",
+)
+"""The outputs of the `heartland` program that the listing is made of."""
 
 
 @dataclass(frozen=True)
 class HeartlandParameters:
-    """Every value the Heartland rules use; see heartland.md §5.1 for each name's meaning.
-
-    `end_year` / `vintage` None mean "resolve from the shipped data" (§5.1 eligibility.end_year
-    and eligibility.vintage). `housing_exclusion` is the hook: FIPS codes removed after the
-    tests. `apportionment_method` is a method of `statevisa.allocation.apportion` or `none`
-    (one national pool, no county ceilings). `missing_test` is `skip_and_flag` (the §5.1
-    default, rule 6) or `fail_and_flag`, a product alternative for scenarios (a test without
-    data counts as failed; the county is still flagged), not a reading of the bill.
-    """
+    """The program-level values of the `heartland` file: what the county table is measured over
+    (window, prime-age test) and how the cap is shared. The eligibility rules and their
+    parameters (growth_ratio, combine_mode, ...) are not here: the rules engine reads them."""
 
     window_years: int
-    end_year: int | None
-    vintage: int | None
-    growth_ratio: float
     prime_age: PrimeAgeTest
-    combine: Combine
-    missing_test: MissingTest
-    housing_exclusion: frozenset[str]
     cap_national: int
     apportionment_method: str
     apportionment_weight: Weight
     min_per_county: int
     reallocate_unused: bool
     periods_per_year: int
-    status: str = "unconfirmed"
-    basis: str = BASIS
-    citation: str = "statevisa Heartland default encoding (heartland.md §5.1)"
+    status: str
+    citation: str
 
 
 POLICY_PARAMETERS = (
-    "window_years", "growth_ratio", "prime_age_enabled", "prime_age_band_low", "prime_age_band_high",
-    "combine_mode", "missing_test", "cap_national", "apportionment_method", "apportionment_weight",
-    "min_per_county", "reallocate_unused", "periods_per_year",
+    "window_years", "prime_age_enabled", "prime_age_band_low", "prime_age_band_high",
+    "cap_national", "apportionment_method", "apportionment_weight", "min_per_county",
+    "reallocate_unused", "periods_per_year",
 )  # fmt: skip
 """The parameters of the `heartland` program file that `HeartlandParameters` carries."""
 
 
 def parameters_from(policy: Resolved) -> HeartlandParameters:
-    """The Heartland parameters in force in the `heartland` policy file on its date.
-
-    The program file (programs/us/federal/heartland) dates and cites each value; every one has
-    status `unconfirmed`, being the "default encoding, not bill text" of heartland.md §5.1
-    that stands in for S. 5644 §3. End year and vintage are resolved from the shipped data.
-    """
+    """The program-level Heartland values in force in the `heartland` policy file on its date."""
     value = policy.scalar
-    combine, missing, weight = (
-        str(value("combine_mode")),
-        str(value("missing_test")),
-        str(value("apportionment_weight")),
-    )
-    if combine not in ("any", "all") or missing not in ("skip_and_flag", "fail_and_flag"):
-        raise ValueError(f"heartland: unsupported combine_mode '{combine}' or missing_test '{missing}'")
-    if weight not in ("population", "prime_age"):
-        raise ValueError(f"heartland: unsupported apportionment_weight '{weight}'")
+    weight = str(value("apportionment_weight"))
+    if weight not in WEIGHTS:
+        raise PolicyError(
+            problem(
+                "unsupported-value",
+                f"apportionment_weight '{weight}' is not one of {', '.join(WEIGHTS)}",
+                file=policy.program.path,
+                field="apportionment_weight",
+            )
+        )
     statuses = sorted({policy.values[name].status.value for name in POLICY_PARAMETERS})
     return HeartlandParameters(
         window_years=int(value("window_years")),
-        end_year=None,
-        vintage=None,
-        growth_ratio=float(value("growth_ratio")),
         prime_age=PrimeAgeTest(
             enabled=bool(value("prime_age_enabled")),
             band=(int(value("prime_age_band_low")), int(value("prime_age_band_high"))),
         ),
-        combine=cast(Combine, combine),
-        missing_test=cast(MissingTest, missing),
-        housing_exclusion=frozenset(),
         cap_national=int(value("cap_national")),
         apportionment_method=str(value("apportionment_method")),
-        apportionment_weight=cast(Weight, weight),
+        apportionment_weight=weight,
         min_per_county=int(value("min_per_county")),
         reallocate_unused=bool(value("reallocate_unused")),
         periods_per_year=int(value("periods_per_year")),
@@ -141,101 +120,100 @@ def parameters_from(policy: Resolved) -> HeartlandParameters:
 
 @dataclass(frozen=True)
 class Eligibility:
-    """The per-county decisions plus the national figures and warnings that explain them."""
+    """Every county's decision (`frame`: `LISTING_COLUMNS` then `RECORD_COLUMNS`, FIPS order), the
+    table it was decided from, and the scenario values and warnings that explain it."""
 
     frame: pl.DataFrame
-    national_start: int
-    national_end: int
-    national_growth: float
+    table: CountyTable
+    combine: str
+    growth_ratio: float
     threshold: float
-    warnings: tuple[str, ...] = field(default=())
+    basis: str
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def national_start(self) -> int:
+        return self.table.national_start
+
+    @property
+    def national_end(self) -> int:
+        return self.table.national_end
+
+    @property
+    def national_growth(self) -> float:
+        return self.table.national_growth
 
 
-def national_growth(growth: pl.DataFrame) -> tuple[int, int, float]:
-    """National start, end and growth: the sum of all county rows of the one file (§5.2 rule 2)."""
-    start = int(growth["pop_start"].sum())
-    end = int(growth["pop_end"].sum())
-    return start, end, end / start - 1.0
+def decide(resolved: Resolved, table: CountyTable) -> Eligibility:
+    """Evaluate every county of `table` with the resolved `heartland` program, in one pass.
 
-
-def evaluate(
-    universe: pl.DataFrame,
-    growth: pl.DataFrame,
-    prime: pl.DataFrame,
-    params: HeartlandParameters,
-) -> Eligibility:
-    """Decide eligibility for every county of `universe` under `params` (heartland.md §5.2).
-
-    Inputs, each from one vintage: `universe` (fips, name, state, population), `growth`
-    (fips, pop_start, pop_end: every county of the growth file, which also gives the nation),
-    `prime` (fips, prime_age_start, prime_age_end). A county missing from `growth` or
-    `prime` lacks that test. Output columns: `LISTING_COLUMNS`, then test_growth,
-    test_prime_age, failed_tests, housing_excluded, pop_start, pop_end (the county's window values).
+    The decisions are the program's outputs; a test column (`test_growth`, `test_prime_age`,
+    `slower_than_nation`) is left empty where the program says the test had no data, which
+    is how the listing has always told "failed" from "not measured".
     """
-    start, end, nat = national_growth(growth)
-    threshold = params.growth_ratio * nat
-    warnings: list[str] = []
-    if nat <= 0:
-        warnings.append(
-            f"national growth is {nat:+.4%} (<= 0): the threshold growth_ratio x national growth "
-            f"= {threshold:+.4%} is applied literally, so a ratio below 1 makes test (a) less "
-            "strict, not more"
+    program = resolved.program
+    missing = [name for name in POLICY_OUTPUTS if name not in program.outputs]
+    if missing:
+        raise PolicyError(
+            problem(
+                "missing-output",
+                f"program '{program.id}' does not declare the output(s) {', '.join(missing)} "
+                "that the Heartland listing is made of",
+                file=program.path,
+            )
         )
-    frame = universe.join(growth.select("fips", "pop_start", "pop_end"), on="fips", how="left").join(
-        prime.select("fips", "prime_age_start", "prime_age_end"), on="fips", how="left"
-    )
-    test_a = pl.col("growth") < threshold
-    prime_on = params.prime_age.enabled
-    test_b = pl.col("prime_age_end") < pl.col("prime_age_start") if prime_on else pl.lit(None, pl.Boolean)
-    frame = frame.with_columns(
-        (pl.col("pop_end") / pl.col("pop_start") - 1.0).alias("growth"),
-        (pl.col("prime_age_end") / pl.col("prime_age_start") - 1.0).alias("prime_age_change"),
-    ).with_columns(test_a.alias("test_growth"), test_b.alias("test_prime_age"))
-    tests = ["test_growth", "test_prime_age"] if prime_on else ["test_growth"]
-    available = pl.sum_horizontal(pl.col(t).is_not_null().cast(pl.Int8) for t in tests)
-    if params.missing_test == "fail_and_flag":
-        passed = [pl.col(t).fill_null(False) for t in tests]
-        decided = pl.any_horizontal(passed) if params.combine == "any" else pl.all_horizontal(passed)
-    elif params.combine == "any":
-        decided = pl.any_horizontal(pl.col(t).fill_null(False) for t in tests)
-    else:
-        decided = pl.all_horizontal(pl.col(t).fill_null(True) for t in tests) & (available > 0)
-    excluded = pl.col("fips").is_in(sorted(params.housing_exclusion))
+    outputs = evaluate_frame(resolved, validate(resolved, table.frame, SOURCE))
+    decided = table.frame.hstack(outputs.select(POLICY_OUTPUTS))
+    has_a, has_b = pl.col("test_a_available"), pl.col("test_b_available")
     failed = pl.concat_str(
         pl.when(pl.col("test_growth").not_()).then(pl.lit("growth")),
         pl.when(pl.col("test_prime_age").not_()).then(pl.lit("prime_age")),
         separator=";",
         ignore_nulls=True,
     )
-    frame = frame.with_columns(
-        pl.lit(nat).alias("national_growth"),
-        (pl.col("growth") < nat).alias("slower_than_nation"),
-        excluded.alias("housing_excluded"),
-        (decided & excluded.not_()).alias("eligible"),
-        pl.when(available == 0)
-        .then(pl.lit("no_data"))
-        .when(available < len(tests))
-        .then(pl.lit("partial_data"))
-        .otherwise(pl.lit(""))
-        .alias("flags"),
-        failed.alias("failed_tests"),
+    frame = (
+        decided.with_columns(
+            pl.when(has_a).then(pl.col("slower_than_nation")).alias("slower_than_nation"),
+            pl.when(has_a).then(pl.col("test_a_passes")).alias("test_growth"),
+            pl.when(has_b).then(pl.col("test_b_passes")).alias("test_prime_age"),
+            pl.col("excluded_by_housing").alias("housing_excluded"),
+        )
+        .with_columns(failed.alias("failed_tests"))
+        .select(*LISTING_COLUMNS, *RECORD_COLUMNS)
     )
-    columns = [
-        *LISTING_COLUMNS,
-        "test_growth",
-        "test_prime_age",
-        "failed_tests",
-        "housing_excluded",
-        "pop_start",
-        "pop_end",
-    ]
+    threshold = float(outputs["test_a_threshold"][0])
+    warnings: tuple[str, ...] = ()
+    if outputs["ratio_meaning_inverted"].any():
+        warnings = (
+            f"national growth is {table.national_growth:+.4%} (<= 0): the threshold growth_ratio x "
+            f"national growth = {threshold:+.4%} is applied literally, so a ratio below 1 makes "
+            "test (a) less strict, not more",
+        )
     return Eligibility(
-        frame=frame.select(columns).sort("fips"),
-        national_start=start,
-        national_end=end,
-        national_growth=nat,
+        frame=frame,
+        table=table,
+        combine=str(resolved.scalar("combine_mode")),
+        growth_ratio=float(resolved.scalar("growth_ratio")),
         threshold=threshold,
-        warnings=tuple(warnings),
+        basis=str(outputs["basis"][0]),
+        warnings=warnings,
+    )
+
+
+def records(result: Eligibility) -> pl.DataFrame:
+    """The listing with what each decision records: vintage, file, windows, national values,
+    threshold, combine mode and basis (the `--out` file of `statevisa heartland counties`)."""
+    windows = result.table.windows
+    return result.frame.with_columns(
+        pl.lit(result.national_start).alias("national_start"),
+        pl.lit(result.national_end).alias("national_end"),
+        pl.lit(f"V{windows.vintage.vintage}").alias("vintage"),
+        pl.lit(windows.vintage.source_file).alias("source_file"),
+        pl.lit(windows.growth_label).alias("growth_window"),
+        pl.lit(windows.prime_label).alias("prime_age_window"),
+        pl.lit(result.threshold).alias("threshold"),
+        pl.lit(result.combine).alias("combine"),
+        pl.lit(result.basis).alias("basis"),
     )
 
 
@@ -247,10 +225,10 @@ def _pct(column: str) -> pl.Expr:
 
 
 def refusal_reason(threshold: float) -> pl.Expr:
-    """Why a county is not eligible, naming each failed or missing test (§8 item 10).
+    """Why a county is not eligible, in words, from the program's decisions in `decide`'s columns.
 
-    An expression over `evaluate`'s output columns, so a whole file of applications is
-    explained in one pass; null for an eligible county.
+    Words only: which test failed or had no data is the program's verdict; this names it
+    (with the county's figures) so that a refused application says why. Null when eligible.
     """
     limit = f"{threshold * 100:+.3f}%"
     a = (

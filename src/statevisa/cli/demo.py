@@ -52,18 +52,16 @@ def show(run: DemoRun) -> None:
 
 def real_data(date: dt.date) -> None:
     """The same engine on vendored public data: Heartland counties and the W visa's state caps."""
-    from statevisa.allocation import heartland_inputs
+    from statevisa.services import heartland
     from statevisa.services.allocation import program_allocation
-    from statevisa.services.policies import heartland_parameters
 
     stdout.rule("[bold]On real data[/bold] (vendored Census and BLS tables)")
-    result, windows = heartland_inputs.listing(heartland_parameters(date))
-    frame = result.frame
+    counties = heartland.counties(heartland.Options(), date).summary
     stdout.print(
-        f"Heartland Visa (S. 5644), default encoding, not bill text: {int(frame['eligible'].sum()):,} of "
-        f"{frame.height:,} counties eligible; growth {windows.growth_label}, national "
-        f"{result.national_growth:+.2%}; prime-age {windows.prime_label}.  "
-        "[dim]statevisa heartland counties / explain FIPS[/dim]"
+        f"Heartland Visa (S. 5644), {counties.basis} ({heartland.DEFAULTS_DOC}): "
+        f"{counties.eligible:,} of {counties.counties:,} counties eligible; growth "
+        f"{counties.growth_window}, national {counties.national_growth:+.2%}; prime-age "
+        f"{counties.prime_age_window}.  [dim]statevisa heartland counties / explain FIPS[/dim]",
     )
     caps = program_allocation("w-visa", "states", 2024, date).table.sort("allocation", descending=True)
     table = Table(

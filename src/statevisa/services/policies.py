@@ -9,12 +9,13 @@ file and the date, so the lottery and the cap use the same dated, cited values t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from statevisa.allocation.heartland import POLICY_PARAMETERS as HEARTLAND_PARAMETERS
 from statevisa.allocation.heartland import HeartlandParameters, parameters_from
-from statevisa.rules.resolve import Resolved
+from statevisa.rules.resolve import Resolved, resolve
 from statevisa.selection import diversity, h1b
-from statevisa.services.programs import in_force
+from statevisa.services.programs import in_force, shipped_program
 
 
 def h1b_policy(registration_opens: dt.date) -> Resolved:
@@ -32,6 +33,10 @@ def diversity_rules(on: dt.date) -> diversity.DiversityRules:
     return diversity.rules_from(in_force("diversity-visa", on, diversity.POLICY_PARAMETERS))
 
 
-def heartland_parameters(on: dt.date) -> HeartlandParameters:
-    """The Heartland parameters in force on `on` in the heartland policy file."""
-    return parameters_from(in_force("heartland", on, HEARTLAND_PARAMETERS))
+def heartland_parameters(on: dt.date, sets: Mapping[str, str] | None = None) -> HeartlandParameters:
+    """The program-level Heartland values in force on `on` in the heartland policy file.
+
+    `sets` are the scenario values of the run (the same mapping the rules engine gets), so
+    a `--window` or `--no-prime-age` reaches the county table and the decisions alike.
+    """
+    return parameters_from(resolve(shipped_program("heartland"), on, sets, names=HEARTLAND_PARAMETERS))
