@@ -19,7 +19,8 @@ class Location:
 
     A text file has `line` and `column` (1-based); a table has `row` (its CSV line number,
     header = 1, the same N for Parquet) and a `field` (the column); one case has its
-    `row_id` and a `field` (the input name); a command-line option is a `field` alone.
+    `row_id` and a `field` (the input name); a command-line option is a `field` starting
+    with ``--``, with the `file` it named if any (``--out E.csv: ...``).
     """
 
     file: str | None = None
@@ -30,6 +31,8 @@ class Location:
     field: str | None = None
 
     def __str__(self) -> str:
+        if self.field is not None and self.field.startswith("--") and self.line is None and not self.row:
+            return f"{self.field} {self.file}" if self.file else self.field  # an option and the path it named
         head = self.file or ""
         if self.line is not None:
             head += f":{self.line}" + (f":{self.column}" if self.column is not None else "")
