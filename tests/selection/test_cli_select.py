@@ -428,3 +428,63 @@ def test_existing_output_survives_a_failed_run(cli: CliRunner) -> None:
     write("R.csv", PRIORITIES + "p7,a1,1\n")
     assert _match(cli, "--priorities", "R.csv").code == 2
     assert Path("M.csv").read_text() == "previous\n"
+
+
+ENTRY_LIST = "entry_id,weight\ne1,1\ne2,2\ne3,3\n"
+
+
+@pytest.mark.parametrize(
+    ("command", "out"),
+    [
+        (["select", "lottery", "--entries", "E.csv", "--slots", "1", "--seed", SEED], "./E.csv"),
+        (["select", "round", "--scores", "S.csv", "--invitations", "1"], "S.csv"),
+        (
+            ["select", "match", "--preferences", "P.csv", "--capacities", "C.csv", "--scores", "S.csv"],
+            "P.csv",
+        ),
+    ],
+)
+def test_an_output_over_an_input_is_refused_and_the_input_kept(
+    cli: CliRunner, command: list[str], out: str
+) -> None:
+    write("E.csv", ENTRY_LIST)
+    write("S.csv", SCORES)
+    write("P.csv", "applicant_id,program_id,rank\na1,p1,1\n")
+    write("C.csv", "program_id,capacity\np1,1\n")
+    before = Path(out).read_bytes()
+    result = cli(*command, "--out", out)
+    assert result.code == 2
+    assert f"--out {Path(out)}: is also the input" in result.stderr
+    assert Path(out).read_bytes() == before
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+def test_round_refuses_a_min_score_that_is_not_a_number(cli: CliRunner, value: str) -> None:
+    write("S.csv", SCORES)
+    result = cli(
+        "select", "round", "--scores", "S.csv", "--invitations", "1", "--min-score", value, "--out", "I.csv"
+    )
+    assert result.code == 2
+    assert "--min-score: must be a finite number" in result.stderr
+    assert not Path("I.csv").exists()
+
+
+def test_verify_needs_slots_for_a_winners_file_without_winners(cli: CliRunner) -> None:
+    write("E.csv", ENTRY_LIST)
+    write("W.csv", "entry_id,order\n")
+    args = [
+        "select",
+        "verify",
+        "--entries",
+        "E.csv",
+        "--seed",
+        SEED,
+        "--commitment",
+        commitment(bytes.fromhex(SEED)),
+    ]
+    refused = cli(*args, "--winners", "W.csv")
+    assert refused.code == 2
+    assert "--winners W.csv: lists no winners" in refused.stderr
+    confirmed = cli(*args, "--winners", "W.csv", "--slots", "0")
+    assert confirmed.code == 0, confirmed.stderr
+    assert cli(*args, "--winners", "W.csv", "--slots", "1").code == 1

@@ -9,6 +9,7 @@ carries only what a script needs (the commitment, the verification line).
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -19,10 +20,10 @@ import typer
 from numpy.typing import NDArray
 
 from statevisa.cli.common import busy, print_errors, stdout
-from statevisa.errors import InputError
+from statevisa.errors import InputError, problem
 from statevisa.selection import lottery, matching, rounds, schemas
 from statevisa.selection.market import market_with_common_priority, market_with_priorities
-from statevisa.tables import read_table, row_label, write_table
+from statevisa.tables import check_output, read_table, row_label, write_table
 
 app = typer.Typer(
     help="Selection: ranked rounds, verifiable weighted lotteries, stable matching.",
@@ -63,6 +64,11 @@ def round_command(
     score_column: Annotated[str, typer.Option("--score-column", help="Column of scores")] = "score",
 ) -> None:
     """Invite the top applicants by score; ties go to the earlier submission, then the smaller id."""
+    check_output(out, inputs=[scores])
+    if min_score is not None and not math.isfinite(min_score):
+        raise InputError(
+            problem("not-finite", f"must be a finite number, got {min_score}", field="--min-score")
+        )
     frame = read_table(scores, required=[id_column, score_column, "submitted_at", *(only or [])])
     table = schemas.scores(
         frame, str(scores), id_column=id_column, score_column=score_column, only=only or ()
@@ -112,6 +118,7 @@ def lottery_command(
     weight_column: WeightColumn = None,
 ) -> None:
     """Draw min(N, entries) distinct winners by weighted sampling without replacement."""
+    check_output(out, inputs=[entries])
     key = seed_option(seed)
     ids, weights = _entries(entries, weight_column)
     with busy(f"drawing from {len(ids):,} entries", len(ids)):
@@ -148,6 +155,16 @@ def verify_command(
     published_ids, published_order = schemas.winners(
         read_table(winners, required=schemas.WINNERS, allow_empty=True), str(winners)
     )
+    if slots is None and len(published_ids) == 0:
+        raise InputError(
+            problem(
+                "no-winners",
+                "lists no winners, so the draw's size is unknown: give --slots N "
+                "(--slots 0 to confirm an empty draw)",
+                file=winners,
+                field="--winners",
+            )
+        )
     wanted = len(published_ids) if slots is None else slots
     with busy(f"replaying the draw over {len(ids):,} entries", len(ids)):
         replay = lottery.draw(key, ids, wanted, weights)
@@ -196,6 +213,7 @@ def match_command(
     ] = Proposing.applicants,
 ) -> None:
     """Stable matching with capacities by deferred acceptance (applicant-optimal by default)."""
+    check_output(out, inputs=[preferences, capacities, priorities, scores])
     given = [(name, path) for name, path in (("priorities", priorities), ("scores", scores)) if path]
     if len(given) != 1:
         raise InputError("give exactly one of --priorities R.csv or --scores S.csv")

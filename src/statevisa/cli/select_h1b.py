@@ -21,7 +21,7 @@ from statevisa.errors import InputError
 from statevisa.selection import h1b
 from statevisa.selection.inputs import TableCheck
 from statevisa.services.policies import h1b_policy
-from statevisa.tables import read_table, row_label, write_table
+from statevisa.tables import check_output, read_table, row_label, write_table
 
 REGISTRATIONS = ("registration_id", "beneficiary_id", "wage_level", "advanced_degree")
 
@@ -62,6 +62,8 @@ def h1b_command(
     """H-1B cap selection: weighted by wage level, regular round then advanced degree (as in force)."""
     if (out is None) == (check is None):
         raise InputError("give either --out S.csv (draw) or --check S.csv (verify a published draw)")
+    if out is not None:
+        check_output(out, inputs=[registrations_file])
     key = seed_option(seed)
     opens = parse_on(season)
     policy = h1b_policy(opens)

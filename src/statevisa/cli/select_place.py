@@ -18,7 +18,7 @@ from statevisa.cli.common import busy, stderr
 from statevisa.errors import InputError
 from statevisa.selection import schemas
 from statevisa.selection.inputs import TableCheck
-from statevisa.tables import read_table, write_table
+from statevisa.tables import check_output, read_table, write_table
 
 MAX_PAIRS = 5_000_000
 """The 0-1 program grows with case x place pairs; beyond this, split the problem."""
@@ -34,6 +34,7 @@ def place_command(
     everyone: Annotated[bool, typer.Option("--everyone", help="Refuse unless every case is placed")] = False,
 ) -> None:
     """Place each case where the summed predicted outcome is highest, within capacities."""
+    check_output(out, inputs=[outcomes, capacities, sizes])
     programs, capacity = schemas.capacities(
         read_table(capacities, required=schemas.CAPACITIES), str(capacities)
     )
