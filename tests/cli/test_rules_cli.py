@@ -242,3 +242,44 @@ def test_programs_show_lists_parameters_in_force_with_status(cli: CliRunner) -> 
     later = cli("programs", "show", "canada-crs", "--on", "2025-03-25")
     assert "2025-03-25 → open" in later.stdout
     assert "outputs: id, core, spouse, transferability, additional, score" in later.stdout
+
+
+BONUS_PROGRAM = """id: bonus
+title: A bonus on top of a doubled count
+jurisdiction: US
+status: draft
+version: 0.1.0
+description: Small enough to reach the int64 limits from the command line.
+references:
+  S1: {title: statevisa policy language, url: https://example.org/policy-language}
+inputs:
+  x: {type: int, min: 0, description: a count}
+parameters:
+  bonus:
+    description: points added
+    values:
+      2020-01-01: {value: 1, cite: S1}
+rules:
+  y: {formula: x * 2 + bonus, cite: S1}
+outputs: [y]
+"""
+
+
+@pytest.mark.parametrize(
+    ("rows", "sets"),
+    [
+        (("id,x", "a,1", "b,9223372036854775807"), ()),
+        (("id,x", "a,1"), ("--set", "bonus=9223372036854775807")),
+    ],
+)
+def test_evaluate_refuses_arithmetic_that_leaves_int64_instead_of_wrapping(
+    cli: CliRunner, tmp_path: Path, rows: tuple[str, ...], sets: tuple[str, ...]
+) -> None:
+    program = write(tmp_path / "bonus.yaml", BONUS_PROGRAM)
+    people = write(tmp_path / "in.csv", *rows)
+    out = tmp_path / "out.csv"
+    args = ["--input", str(people), "--on", "2025-01-01", "--out", str(out), *sets]
+    result = cli("evaluate", str(program), *args)
+    assert result.code == 2
+    assert "rule y: the arithmetic leaves the 64-bit integer range" in result.stderr
+    assert not out.exists()
