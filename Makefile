@@ -27,6 +27,7 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --no-build-isolation -e '.[bench]'
+	$(BIN)/python bench/cli.py
 	$(BIN)/python bench/rules.py
 	$(BIN)/python bench/allocation.py
 	$(BIN)/python bench/selection.py
