@@ -17,7 +17,6 @@ import polars as pl
 from polars.expr.whenthen import ChainedThen, Then
 
 from statevisa.rules import ast
-from statevisa.rules.bounds import Bounds
 from statevisa.rules.model import Brackets, Kind, Program, Scalar, Shape, Table, Type
 from statevisa.rules.resolve import Resolved
 
@@ -63,7 +62,6 @@ class Compiler:
         self.resolved = resolved
         self.program: Program = resolved.program
         self.guards: list[pl.Expr] = []
-        self.bounds = Bounds(resolved)
 
     def rule(self, name: str) -> pl.Expr:
         rule = self.program.rules[name]
@@ -81,11 +79,8 @@ class Compiler:
             return [column]
         return [column, pl.any_horizontal(self.guards).fill_null(False).alias(OVERFLOW + name)]
 
-    def arithmetic(self, node: ast.Arithmetic, left: pl.Expr, right: pl.Expr) -> pl.Expr:
-        op = node.op
+    def arithmetic(self, op: str, left: pl.Expr, right: pl.Expr) -> pl.Expr:
         result = ARITHMETIC[op](left, right)
-        if self.bounds.of(node) is not None:
-            return result  # proved inside int64 from the policy file's ranges
         if op in ("+", "-"):
             same_sign = (left >= 0) == (right >= 0)
             self.guards.append((same_sign if op == "+" else ~same_sign) & ((result >= 0) != (left >= 0)))
@@ -106,8 +101,7 @@ class Compiler:
             return pl.col(node.id)
         if isinstance(node, ast.Negate):
             operand = self.expr(node.operand)
-            if self.bounds.of(node) is None:
-                self.guards.append((operand == INT64_MIN) & (-operand < 0))
+            self.guards.append((operand == INT64_MIN) & (-operand < 0))
             return -operand
         if isinstance(node, ast.Not):
             return ~self.expr(node.operand)
@@ -115,7 +109,7 @@ class Compiler:
             parts = [self.expr(operand) for operand in node.operands]
             return pl.all_horizontal(parts) if node.op == "and" else pl.any_horizontal(parts)
         if isinstance(node, ast.Arithmetic):
-            return self.arithmetic(node, self.expr(node.left), self.expr(node.right))
+            return self.arithmetic(node.op, self.expr(node.left), self.expr(node.right))
         if isinstance(node, ast.Compare):
             return COMPARE[node.op](self.expr(node.left), self.expr(node.right))
         if isinstance(node, ast.Member):
