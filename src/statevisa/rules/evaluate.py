@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from statevisa.errors import InputError, problem
+from statevisa.errors import InputError
 from statevisa.reference.indicators import INDICATORS
 from statevisa.rules import ast
 from statevisa.rules.explain import Trace, TraceKind, show
 from statevisa.rules.model import Brackets, Kind, Scalar, Shape, Table, Value
 from statevisa.rules.resolve import InForce, Resolved
-from statevisa.rules.to_polars import INT64_MIN, OVERFLOW, PRODUCT_LIMIT, compile_frame
+from statevisa.rules.to_polars import compile_frame
 
 COMPARE: dict[str, Callable[[Value, Value], bool]] = {
     "==": operator.eq, "!=": operator.ne, "<": operator.lt,
@@ -33,21 +33,6 @@ def evaluate_frame(resolved: Resolved, typed: pl.DataFrame) -> pl.DataFrame:
     """`id` and every output for each row of a validated frame, in the same order."""
     outputs = resolved.program.outputs
     result = compile_frame(resolved, typed.lazy(), outputs).collect()
-    flags = [name for name in result.columns if name.startswith(OVERFLOW)]
-    if flags:
-        hit = result.with_row_index("__row__").filter(pl.any_horizontal(flags))
-        if hit.height:
-            first = hit.row(0, named=True)
-            rule = next(name[len(OVERFLOW) :] for name in flags if first[name])
-            raise InputError(
-                problem(
-                    "overflow",
-                    OVERFLOW_MESSAGE.format(rule=rule),
-                    row=first["__row__"] + 2,
-                    row_id=first["id"],
-                )
-            )
-        result = result.drop(flags)
     empty = [name for name in outputs if result[name].null_count()]
     if empty:
         first = (
@@ -59,17 +44,6 @@ def evaluate_frame(resolved: Resolved, typed: pl.DataFrame) -> pl.DataFrame:
             f"row {first['__row__'] + 2} (id {first['id']}): no value for {', '.join(empty)}: "
             "an input is outside every bracket of a table"
         )
-    return result
-
-
-OVERFLOW_MESSAGE = "rule {rule}: the arithmetic leaves the 64-bit integer range; refused rather than wrapped"
-
-
-def _checked(rule: str, op: str, left: int | float, right: int | float, result: int | float) -> int | float:
-    """Refuse what the vectorised path refuses: int results outside int64, products beyond 2**63."""
-    too_big = op == "*" and abs(float(left) * float(right)) >= PRODUCT_LIMIT
-    if too_big or (isinstance(result, int) and not INT64_MIN <= result < -INT64_MIN):
-        raise InputError(problem("overflow", OVERFLOW_MESSAGE.format(rule=rule)))
     return result
 
 
@@ -113,7 +87,6 @@ class _CaseEvaluator:
         self.program = resolved.program
         self.case = case
         self.memo: dict[str, Trace] = {}
-        self.rule = ""
 
     def trace(self, name: str) -> Trace:
         if name in self.memo:
@@ -128,9 +101,7 @@ class _CaseEvaluator:
             return Trace(TraceKind.INPUT, name, self.case[name], description=spec.description, cite=origin)
         rule = self.program.rules[name]
         uses = _Uses()
-        outer, self.rule = self.rule, name
         value = _cast(self.eval(rule.node, uses), self.program.types[name].kind)
-        self.rule = outer
         found = Trace(
             TraceKind.RULE,
             name,
@@ -150,8 +121,7 @@ class _CaseEvaluator:
         if isinstance(node, ast.Name):
             return self.name(node.id, uses)
         if isinstance(node, ast.Negate):
-            operand = _number(self.eval(node.operand, uses))
-            return _checked(self.rule, "-", 0, operand, -operand)
+            return -_number(self.eval(node.operand, uses))
         if isinstance(node, ast.Not):
             return not self.eval(node.operand, uses)
         if isinstance(node, ast.Logic):
@@ -162,11 +132,11 @@ class _CaseEvaluator:
             left, right = _number(self.eval(node.left, uses)), _number(self.eval(node.right, uses))
             match node.op:
                 case "+":
-                    return _checked(self.rule, "+", left, right, left + right)
+                    return left + right
                 case "-":
-                    return _checked(self.rule, "-", left, right, left - right)
+                    return left - right
                 case "*":
-                    return _checked(self.rule, "*", left, right, left * right)
+                    return left * right
                 case _:
                     return left / right if right else math.copysign(math.inf, left) if left else math.nan
         if isinstance(node, ast.Compare):

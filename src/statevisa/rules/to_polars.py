@@ -20,12 +20,6 @@ from statevisa.rules import ast
 from statevisa.rules.model import Brackets, Kind, Program, Scalar, Shape, Table, Type
 from statevisa.rules.resolve import Resolved
 
-INT64_MIN = -(2**63)
-PRODUCT_LIMIT = 2.0**63
-"""Products whose magnitude, computed in float64, reaches 2**63 are refused in both paths."""
-OVERFLOW = "__overflow__"
-"""Prefix of the hidden per-rule columns that flag rows where integer arithmetic left int64."""
-
 DENSE_LIMIT = 10_000
 """Widest range of whole-number bracket bounds looked up through a dense array."""
 
@@ -61,34 +55,10 @@ class Compiler:
     def __init__(self, resolved: Resolved) -> None:
         self.resolved = resolved
         self.program: Program = resolved.program
-        self.guards: list[pl.Expr] = []
 
     def rule(self, name: str) -> pl.Expr:
         rule = self.program.rules[name]
         return self.expr(rule.node).cast(dtype_of(self.program.types[name])).alias(name)
-
-    def guarded(self, name: str) -> list[pl.Expr]:
-        """The rule's column and, when its formula does arithmetic, a flag of rows that overflowed.
-
-        Polars wraps int64 silently; Python integers never do. The flags make the vectorised
-        path refuse exactly the rows the per-case path refuses (`evaluate._checked`).
-        """
-        self.guards = []
-        column = self.rule(name)
-        if not self.guards:
-            return [column]
-        return [column, pl.any_horizontal(self.guards).fill_null(False).alias(OVERFLOW + name)]
-
-    def arithmetic(self, op: str, left: pl.Expr, right: pl.Expr) -> pl.Expr:
-        result = ARITHMETIC[op](left, right)
-        if op in ("+", "-"):
-            same_sign = (left >= 0) == (right >= 0)
-            self.guards.append((same_sign if op == "+" else ~same_sign) & ((result >= 0) != (left >= 0)))
-        elif op == "*":
-            shadow = left.cast(pl.Float64) * right.cast(pl.Float64)
-            wrapped = (shadow - result.cast(pl.Float64)).abs() > shadow.abs() * 1e-9 + 1
-            self.guards.append((shadow.abs() >= PRODUCT_LIMIT) | wrapped)
-        return result
 
     def expr(self, node: ast.Node) -> pl.Expr:
         if isinstance(node, ast.Number | ast.String | ast.Boolean):
@@ -100,16 +70,14 @@ class Compiler:
                 return pl.lit(self.resolved.scalar(node.id))
             return pl.col(node.id)
         if isinstance(node, ast.Negate):
-            operand = self.expr(node.operand)
-            self.guards.append((operand == INT64_MIN) & (-operand < 0))
-            return -operand
+            return -self.expr(node.operand)
         if isinstance(node, ast.Not):
             return ~self.expr(node.operand)
         if isinstance(node, ast.Logic):
             parts = [self.expr(operand) for operand in node.operands]
             return pl.all_horizontal(parts) if node.op == "and" else pl.any_horizontal(parts)
         if isinstance(node, ast.Arithmetic):
-            return self.arithmetic(node.op, self.expr(node.left), self.expr(node.right))
+            return ARITHMETIC[node.op](self.expr(node.left), self.expr(node.right))
         if isinstance(node, ast.Compare):
             return COMPARE[node.op](self.expr(node.left), self.expr(node.right))
         if isinstance(node, ast.Member):
@@ -248,11 +216,8 @@ def _leaf(shape: Shape) -> int | float | bool | str:
 
 
 def compile_frame(resolved: Resolved, frame: pl.LazyFrame, outputs: tuple[str, ...]) -> pl.LazyFrame:
-    """Add every rule as a column, layer by layer, and keep `id`, `outputs` and the overflow flags."""
+    """Add every rule as a column, layer by layer, and keep `id` plus `outputs`."""
     compiler = Compiler(resolved)
-    flags: list[str] = []
     for layer in resolved.program.layers:
-        columns = [column for name in layer for column in compiler.guarded(name)]
-        flags += [name for c in columns if (name := c.meta.output_name()).startswith(OVERFLOW)]
-        frame = frame.with_columns(columns)
-    return frame.select("id", *outputs, *flags)
+        frame = frame.with_columns([compiler.rule(name) for name in layer])
+    return frame.select("id", *outputs)
