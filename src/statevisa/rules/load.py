@@ -7,6 +7,7 @@ reading. Every problem in the file is collected and raised once as a
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -310,8 +311,8 @@ def _number(ctx: Context, body: CommentedMap, key: str, what: str) -> float | No
     if key not in body:
         return None
     value = body[key]
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        ctx.problems.add(ctx.doc.value_span(body, key), f"{what}: {key} must be a number")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        ctx.problems.add(ctx.doc.value_span(body, key), f"{what}: {key} must be a finite number")
         return None
     return float(value)
 

@@ -244,7 +244,7 @@ def evaluate_table(
     check_output(out, inputs=[input])
     opened = open_program(reference, on, sets)
     frame = read_table(input)
-    result = evaluate_frame(opened.resolved, validate(opened.resolved, frame, str(input)))
+    result = evaluate_frame(opened.resolved, validate(opened.resolved, frame, str(input)), str(input))
     kept = list(dict.fromkeys(keep))
     absent = [name for name in kept if name not in frame.columns]
     clash = [name for name in kept if name in result.columns]
