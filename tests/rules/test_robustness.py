@@ -1,19 +1,26 @@
-"""Bad policy text never crashes the engine: every failure is a PolicyError with a position."""
+"""Bad policy text and numbers at the edges never crash the engine or give a wrong answer: every
+failure is a coded PolicyError at a position, or an InputError naming the row or case."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 
+import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from statevisa.errors import PolicyError, Problem
+from statevisa.errors import InputError, PolicyError, Problem
 from statevisa.rules import ast
+from statevisa.rules.cases import evaluate_one
+from statevisa.rules.evaluate import evaluate_frame
 from statevisa.rules.load import load_program, parse_program
 from statevisa.rules.parse import MAX_FORMULA_CHARS, MAX_FORMULA_DEPTH, FormulaSyntaxError, parse_formula
+from statevisa.rules.resolve import resolve
 from statevisa.rules.source import MAX_POLICY_BYTES, MAX_YAML_DEPTH
+from statevisa.rules.validate import validate
 
 EXAMPLE = Path(__file__).parents[2] / "docs" / "examples" / "wage-floor" / "program.yaml"
 LINES = EXAMPLE.read_text().splitlines()
@@ -192,3 +199,72 @@ def test_the_formula_limits_leave_room_for_real_rules() -> None:
         parse_formula("x" * (MAX_FORMULA_CHARS + 1))
     assert caught.value.code == "formula-too-long"
     assert parse_formula("(" * (MAX_FORMULA_DEPTH - 2) + "x" + ")" * (MAX_FORMULA_DEPTH - 2))
+
+
+# Numbers at the edges: both paths refuse alike, with a coded problem naming the row or case ----
+
+
+def paths(rule: str, x: str, sets: dict[str, str] | None = None, kind: str = "int") -> tuple[object, object]:
+    """(vectorised, per-case) answers for y = `rule` at x: the output, or the refusal's code."""
+    text = PROGRAM.replace("RULE", repr(rule)).replace("x: {type: int}", f"x: {{type: {kind}}}")
+    resolved = resolve(parse_program(text, Path("p.yaml")), dt.date(2025, 6, 1), sets)
+    frame = pl.DataFrame({"id": ["a"], "x": [x]})
+    answers: list[object] = []
+    try:
+        answers.append(evaluate_frame(resolved, validate(resolved, frame, "in.csv"), "in.csv").item(0, "y"))
+    except InputError as error:
+        assert str(error.problems[0]).startswith("in.csv: row 2 (id a), column y: rule 'y': ")
+        answers.append(error.problems[0].code)
+    try:
+        answers.append(evaluate_one(resolved, {"id": "a", "x": x}, "case.json").outputs["y"])
+    except InputError as error:
+        assert str(error.problems[0]).startswith("case.json: case a, column y: rule 'y': ")
+        answers.append(error.problems[0].code)
+    return answers[0], answers[1]
+
+
+@pytest.mark.parametrize(
+    ("rule", "x", "sets", "kind", "expected"),
+    [
+        ("x * 2", str(2**63 - 1), None, "int", "int-overflow"),
+        ("x * 2", str(2**62 - 1), None, "int", 2**63 - 2),
+        ("x + rate", "1", {"rate": str(2**63 - 1)}, "int", "int-overflow"),
+        ("x + rate", "0", {"rate": str(2**63 - 1)}, "int", 2**63 - 1),
+        ("-x", str(-(2**63)), None, "int", "int-overflow"),
+        ("abs(x)", str(-(2**63)), None, "int", "int-overflow"),
+        ("floor(x)", "1e300", None, "float", "int-overflow"),
+        ("x * x", "1e200", None, "float", "not-finite"),
+        ("10 / x", "0", None, "int", "division-by-zero"),
+        ("x / 0", "1.5", None, "float", "division-by-zero"),
+        ("if x == 0 then -1 else 10 / x", "0", None, "int", -1.0),
+    ],
+    ids=["times-2-at-max", "times-2-below-max", "set-bonus-at-max", "set-bonus-fits", "minus-min", "abs-min",
+         "floor-1e300", "float-overflow", "int-divided-by-zero", "float-divided-by-zero", "guarded-division"],
+)  # fmt: skip
+def test_both_paths_refuse_out_of_range_results_alike(
+    rule: str, x: str, sets: dict[str, str] | None, kind: str, expected: object
+) -> None:
+    assert paths(rule, x, sets, kind) == (expected, expected)
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf", "99999999999999999999"])
+def test_a_policy_value_that_is_not_a_finite_64_bit_number_is_refused(tmp_path: Path, value: str) -> None:
+    path = program(tmp_path, "x")
+    path.write_text(path.read_text().replace("{value: 2,", f"{{value: {value},"))
+    found = refusal(path)
+    assert (found.code, found.location.line) == ("number-out-of-range", 13)
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "default"),
+    [("nan", "float", "2.5"), ("inf", "float", "2.5"), ("-inf", "float", "2.5"), ("1e999", "float", "2.5"),
+     (str(2**63), "int", "2"), ("1.5", "int", "2")],
+)  # fmt: skip
+def test_a_scenario_value_that_is_not_a_finite_64_bit_number_is_refused(
+    value: str, kind: str, default: str
+) -> None:
+    text = PROGRAM.replace("RULE", "x * rate").replace("value: 2,", f"value: {default},")
+    with pytest.raises(PolicyError) as caught:
+        resolve(parse_program(text, Path("p")), dt.date(2025, 6, 1), {"rate": value})
+    assert caught.value.problems[0].code == "invalid-scenario-value"
+    assert str(caught.value.problems[0]).startswith(f"--set rate: '{value}' is not a valid {kind}")

@@ -18,6 +18,7 @@ from polars.expr.whenthen import ChainedThen, Then
 
 from statevisa.rules import ast
 from statevisa.rules.model import Brackets, Kind, Program, Scalar, Shape, Table, Type
+from statevisa.rules.ranges import Ranges
 from statevisa.rules.resolve import Resolved
 
 INT128 = pl.Int128()
@@ -65,6 +66,7 @@ class Compiler:
         self.resolved = resolved
         self.program: Program = resolved.program
         self.failing: dict[str, bool] = {}
+        self.ranges = Ranges(resolved)
 
     def rule(self, name: str) -> pl.Expr:
         rule = self.program.rules[name]
@@ -95,14 +97,29 @@ class Compiler:
             return all(isinstance(v, int) and not isinstance(v, bool) for v in leaves)
         return False
 
+    def fails(self, node: ast.Node) -> bool:
+        """Whether the operation of `node` itself can fail (an overflow, a division by zero, a
+        key below every bracket), as far as `rules.ranges` can tell."""
+        if isinstance(node, ast.Arithmetic | ast.Negate):
+            return not self.ranges.safe(node, self.is_int(node))
+        if isinstance(node, ast.Call) and node.function in ("sum", "abs", "floor", "ceil"):
+            return not self.ranges.safe(node, True)
+        if isinstance(node, ast.Lookup):
+            level: list[Shape] = [self.resolved.values[node.table.id].shape]
+            for key in node.keys:
+                firsts = {s.bounds[0] for s in level if isinstance(s, Brackets)}
+                if any(not self.ranges.above(key, first) for first in firsts):
+                    return True
+                inner = {id(sub): sub for s in level if not isinstance(s, Scalar) for sub in _subshapes(s)}
+                level = list(inner.values())
+        return False
+
     def may_fail(self, node: ast.Node) -> bool:
-        """Whether `node` can be null: checked arithmetic, or a bracket below its first bound."""
+        """Whether `node` can be null: an operation in it that can fail (see `fails`)."""
         stack = [node]
         while stack:
             current = stack.pop()
-            if isinstance(current, ast.Arithmetic | ast.Negate | ast.Lookup):
-                return True
-            if isinstance(current, ast.Call) and current.function in ("sum", "abs", "floor", "ceil"):
+            if self.fails(current):
                 return True
             if isinstance(current, ast.Name) and current.id in self.program.rules:
                 if current.id not in self.failing:
@@ -115,6 +132,8 @@ class Compiler:
 
     def arithmetic(self, node: ast.Arithmetic) -> pl.Expr:
         left, right = self.expr(node.left), self.expr(node.right)
+        if not self.fails(node):
+            return ARITHMETIC[node.op](left, right)
         if node.op != "/" and self.is_int(node):
             return _whole(ARITHMETIC[node.op](left.cast(INT128), right.cast(INT128)))
         if node.op == "/":
@@ -149,7 +168,7 @@ class Compiler:
                 return pl.lit(self.resolved.scalar(node.id))
             return pl.col(node.id)
         if isinstance(node, ast.Negate):
-            if self.is_int(node.operand):
+            if self.is_int(node.operand) and self.fails(node):
                 return _whole(pl.lit(0, INT128) - self.expr(node.operand).cast(INT128))
             return -self.expr(node.operand)
         if isinstance(node, ast.Not):
@@ -190,7 +209,7 @@ class Compiler:
         return self.call_on(node, args)
 
     def call_on(self, node: ast.Call, args: list[pl.Expr]) -> pl.Expr:
-        whole = self.is_int(node)
+        whole = self.is_int(node) and self.fails(node)
         match node.function:
             case "days_between":
                 return (args[1] - args[0]).dt.total_days().cast(pl.Int64)
@@ -203,7 +222,7 @@ class Compiler:
             case "sum":
                 if whole:
                     return _whole(pl.sum_horizontal([arg.cast(INT128) for arg in args]))
-                return _finite(pl.sum_horizontal(args))
+                return _finite(pl.sum_horizontal(args)) if self.fails(node) else pl.sum_horizontal(args)
             case "clip":
                 return pl.max_horizontal(args[1], pl.min_horizontal(args[0], args[2]))
             case "abs":
@@ -315,6 +334,10 @@ def _children(node: ast.Node) -> list[ast.Node]:
     if isinstance(node, ast.Call):
         return list(node.args)
     return []
+
+
+def _subshapes(shape: Brackets | Table) -> list[Shape]:
+    return list(shape.shapes) if isinstance(shape, Brackets) else [sub for _, sub in shape.entries]
 
 
 def _leaves(shape: Shape) -> list[int | float | bool | str]:
