@@ -242,3 +242,60 @@ def test_programs_show_lists_parameters_in_force_with_status(cli: CliRunner) -> 
     later = cli("programs", "show", "canada-crs", "--on", "2025-03-25")
     assert "2025-03-25 → open" in later.stdout
     assert "outputs: id, core, spouse, transferability, additional, score" in later.stdout
+
+
+DIVIDES = """id: divides
+title: Divides
+jurisdiction: "00"
+status: draft
+version: 0.1.0
+references:
+  act: {title: Act}
+inputs:
+  x: {type: float}
+parameters:
+  bonus:
+    values:
+      2025-01-01: {value: 1, cite: act}
+rules:
+  share: {formula: 10 / x, cite: act}
+  score: {formula: floor(x) + bonus, cite: act}
+outputs: [share, score]
+"""
+
+
+@pytest.mark.parametrize(
+    ("x", "sets", "message"),
+    [("0", [], "rule 'share': division by zero"),
+     ("2", ["--set", "bonus=9223372036854775807"], "rule 'score': '+' gives a whole number beyond"),
+     ("2", ["--set", "bonus=nan"], "--set bonus: 'nan' is not a valid int")],
+    ids=["division-by-zero", "set-bonus-at-int64-max", "set-nan"],
+)  # fmt: skip
+def test_explain_json_and_evaluate_refuse_what_no_number_can_hold(
+    cli: CliRunner, tmp_path: Path, x: str, sets: list[str], message: str
+) -> None:
+    program = write(tmp_path / "program.yaml", DIVIDES)
+    case = write(tmp_path / "case.json", json.dumps({"id": "a", "x": float(x)}))
+    explained = cli("explain", str(program), "--case", str(case), "--on", "2025-06-01", "--json", *sets)
+    people = write(tmp_path / "in.csv", "id,x", f"a,{x}")
+    out = tmp_path / "out.csv"
+    evaluated = cli("evaluate", str(program), "--input", str(people), "--out", str(out), "--on", "2025-06-01",
+                    *sets)  # fmt: skip
+    for result in (explained, evaluated):
+        assert result.code == 2
+        assert message in result.stderr
+        assert "Traceback" not in result.stderr and "NaN" not in result.stdout + result.stderr
+    assert not out.exists()
+
+
+def test_a_hostile_program_file_is_a_named_refusal_from_every_command(cli: CliRunner, tmp_path: Path) -> None:
+    program = write(tmp_path / "program.yaml", DIVIDES.replace("10 / x", "'" + "not " * 2_000 + "true'"))
+    case = write(tmp_path / "case.json", json.dumps({"id": "a", "x": 1.0}))
+    for args in (
+        ("check", str(program)),
+        ("explain", str(program), "--case", str(case), "--on", "2025-06-01"),
+    ):
+        result = cli(*args)
+        assert result.code == 2
+        assert result.stderr.startswith(f"{program}:15:")
+        assert "nested deeper than 100 levels" in result.stderr

@@ -105,6 +105,12 @@ def main(argv: list[str] | None = None) -> None:
 
         print_errors(error.messages)
         sys.exit(2)
+    except (RecursionError, MemoryError) as error:  # input the limits did not foresee: refuse it
+        from statevisa.cli.common import print_errors
+
+        why = "nested too deeply" if isinstance(error, RecursionError) else "too large for memory"
+        print_errors([f"the input is {why} to process"])
+        sys.exit(2)
     except OSError as error:  # a file the code did not expect to fail: still a named refusal
         from statevisa.cli.common import print_errors
 

@@ -15,7 +15,7 @@ import polars as pl
 
 from statevisa.errors import InputError, Problem, problem
 from statevisa.rules import values as rules_values
-from statevisa.rules.evaluate import CaseResult, evaluate_case, evaluate_node
+from statevisa.rules.evaluate import CaseResult, Refused, evaluate_case, evaluate_node
 from statevisa.rules.model import InputSpec, Program, Value
 from statevisa.rules.resolve import Resolved
 from statevisa.rules.sources import case_sources
@@ -85,6 +85,8 @@ def typed_case(resolved: Resolved, values: Mapping[str, object], source: str) ->
             allowed = bool(evaluate_node(resolved, typed, spec.optional_when))
         except KeyError:  # a plain input it reads is blank or unparsable: as the table path, allow
             allowed = True
+        except Refused as refused:
+            raise InputError(at_case(refused.code, refused.message, source, 0, row_id, spec.name)) from None
         if allowed:
             codes[spec.name] = OK
             typed[spec.name] = rules_values.parse(spec, spec.default)[0]  # type: ignore[assignment]
@@ -95,11 +97,14 @@ def typed_case(resolved: Resolved, values: Mapping[str, object], source: str) ->
             problems.append(_problem(spec, codes[spec.name], row[spec.name], source, row_id))
     if problems:
         raise InputError(problems[:MAX_MESSAGES])
-    failed = [
-        rules_values.constraint_problem(constraint, source, 0, row_id, at_case)
-        for constraint in program.constraints
-        if evaluate_node(resolved, typed, constraint.node) is False
-    ]
+    try:
+        failed = [
+            rules_values.constraint_problem(constraint, source, 0, row_id, at_case)
+            for constraint in program.constraints
+            if evaluate_node(resolved, typed, constraint.node) is False
+        ]
+    except Refused as refused:
+        raise InputError(at_case(refused.code, refused.message, source, 0, row_id, "constraint")) from None
     if failed:
         raise InputError(failed)
     return typed
@@ -113,5 +118,12 @@ def _problem(spec: InputSpec, code: int, raw: object, source: str, row_id: str |
 
 
 def evaluate_one(resolved: Resolved, values: Mapping[str, object], source: str) -> CaseResult:
-    """Validate and evaluate one case, with its explanation."""
-    return evaluate_case(resolved, typed_case(resolved, values, source))
+    """Validate and evaluate one case, with its explanation; a rule that cannot be computed
+    (an overflow, a division by zero) is refused at the case and the rule."""
+    typed = typed_case(resolved, values, source)
+    try:
+        return evaluate_case(resolved, typed)
+    except Refused as refused:
+        raise InputError(
+            at_case(refused.code, refused.message, source, 0, typed["id"], refused.rule)
+        ) from None

@@ -21,7 +21,7 @@ from statevisa.rules.load import load_program
 from statevisa.rules.load_parameters import parse_date
 from statevisa.rules.model import Program, Value
 from statevisa.rules.resolve import resolve
-from statevisa.rules.source import mapping_items, parse_yaml
+from statevisa.rules.source import decode_policy, mapping_items, parse_yaml
 from statevisa.rules.validate import validate
 
 CASE_KEYS = ("name", "on", "input", "expected", "error", "set")
@@ -65,7 +65,7 @@ def case_files(root: Path) -> list[Path]:
 
 def load_cases(path: Path) -> tuple[Path, list[CaseTest]]:
     """The program a case file tests (the program.yaml above its tests/ folder) and its cases."""
-    doc = parse_yaml(path.read_text(encoding="utf-8"), str(path))
+    doc = parse_yaml(decode_policy(path.read_bytes(), str(path)), str(path))
     defaults = dict(mapping_items(doc.root.get("defaults") or CommentedMap()))
     raw = doc.root.get("cases")
     if not isinstance(raw, CommentedSeq) or not raw:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from statevisa.errors import InputError
+from statevisa.errors import InputError, Problem, table_problem
 from statevisa.reference.indicators import INDICATORS
 from statevisa.rules import ast
 from statevisa.rules.explain import Trace, TraceKind, show
@@ -29,21 +29,45 @@ COMPARE: dict[str, Callable[[Value, Value], bool]] = {
 }  # fmt: skip
 
 
-def evaluate_frame(resolved: Resolved, typed: pl.DataFrame) -> pl.DataFrame:
-    """`id` and every output for each row of a validated frame, in the same order."""
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+class Refused(InputError):
+    """A case the rules cannot decide (an overflow, a division by zero, a key below every
+    bracket): a code and words; callers that know where (a row of a table, one case) say so
+    with `code`, `message` and `rule`."""
+
+    def __init__(self, code: str, message: str, rule: str) -> None:
+        super().__init__(Problem(code, message))
+        self.code, self.message, self.rule = code, message, rule
+
+
+def evaluate_frame(resolved: Resolved, typed: pl.DataFrame, source: str = "") -> pl.DataFrame:
+    """`id` and every output for each row of a validated frame, in the same order.
+
+    A row whose outputs cannot be computed (null: see `to_polars.Compiler`) is evaluated
+    again on the per-case path, which says why; the table is refused at that row.
+    """
     outputs = resolved.program.outputs
     result = compile_frame(resolved, typed.lazy(), outputs).collect()
     empty = [name for name in outputs if result[name].null_count()]
     if empty:
-        first = (
+        index = (
             result.with_row_index("__row__")
             .filter(pl.any_horizontal(pl.col(empty).is_null()))
-            .row(0, named=True)
+            .item(0, "__row__")
         )
-        raise InputError(
-            f"row {first['__row__'] + 2} (id {first['id']}): no value for {', '.join(empty)}: "
-            "an input is outside every bracket of a table"
-        )
+        row = typed.row(index, named=True)
+        try:
+            evaluate_case(resolved, row)
+        except Refused as refused:
+            where = table_problem(
+                refused.code, refused.message, source or None, index, row["id"], refused.rule
+            )
+            raise InputError(where) from None
+        where = table_problem("no-value", "no value: an input is outside every bracket of a table",
+                              source or None, index, row["id"], ", ".join(empty))  # fmt: skip
+        raise InputError(where)
     return result
 
 
@@ -56,7 +80,11 @@ class CaseResult:
 
 
 def evaluate_case(resolved: Resolved, case: Mapping[str, Value]) -> CaseResult:
-    """Evaluate one validated case (a mapping of input names to values) with explanations."""
+    """Evaluate one validated case (a mapping of input names to values) with explanations.
+
+    Raises `Refused` when a rule cannot be computed: a whole number outside 64 bits, a
+    decimal that is not finite (a division by zero), a key below every bracket.
+    """
     evaluator = _CaseEvaluator(resolved, case)
     traces = {name: evaluator.trace(name) for name in resolved.program.outputs}
     return CaseResult({name: trace.value for name, trace in traces.items()}, traces)
@@ -87,6 +115,7 @@ class _CaseEvaluator:
         self.program = resolved.program
         self.case = case
         self.memo: dict[str, Trace] = {}
+        self.rule = "a constraint"
 
     def trace(self, name: str) -> Trace:
         if name in self.memo:
@@ -101,7 +130,9 @@ class _CaseEvaluator:
             return Trace(TraceKind.INPUT, name, self.case[name], description=spec.description, cite=origin)
         rule = self.program.rules[name]
         uses = _Uses()
-        value = _cast(self.eval(rule.node, uses), self.program.types[name].kind)
+        outer, self.rule = self.rule, name
+        value = self.checked(_cast(self.eval(rule.node, uses), self.program.types[name].kind), rule.formula)
+        self.rule = outer
         found = Trace(
             TraceKind.RULE,
             name,
@@ -121,7 +152,7 @@ class _CaseEvaluator:
         if isinstance(node, ast.Name):
             return self.name(node.id, uses)
         if isinstance(node, ast.Negate):
-            return -_number(self.eval(node.operand, uses))
+            return self.checked(-_number(self.eval(node.operand, uses)), "-")
         if isinstance(node, ast.Not):
             return not self.eval(node.operand, uses)
         if isinstance(node, ast.Logic):
@@ -132,13 +163,15 @@ class _CaseEvaluator:
             left, right = _number(self.eval(node.left, uses)), _number(self.eval(node.right, uses))
             match node.op:
                 case "+":
-                    return left + right
+                    return self.checked(left + right, "+")
                 case "-":
-                    return left - right
+                    return self.checked(left - right, "-")
                 case "*":
-                    return left * right
+                    return self.checked(left * right, "*")
                 case _:
-                    return left / right if right else math.copysign(math.inf, left) if left else math.nan
+                    if right == 0:
+                        raise Refused("division-by-zero", f"rule '{self.rule}': division by zero", self.rule)
+                    return self.checked(float(left) / float(right), "/")
         if isinstance(node, ast.Compare):
             return COMPARE[node.op](self.eval(node.left, uses), self.eval(node.right, uses))
         if isinstance(node, ast.Member):
@@ -181,16 +214,28 @@ class _CaseEvaluator:
             case "max":
                 return max(args)
             case "sum":
-                return sum(args)
+                return self.checked(sum(args), "sum")
             case "clip":
                 return max(args[1], min(args[0], args[2]))
             case "abs":
-                return abs(args[0])
+                return self.checked(abs(args[0]), "abs")
             case "floor":
-                return math.floor(args[0])
+                return self.checked(math.floor(args[0]), "floor")
             case "ceil":
-                return math.ceil(args[0])
+                return self.checked(math.ceil(args[0]), "ceil")
         raise AssertionError(f"unknown function {node.function}")
+
+    def checked(self, value: Value, what: str) -> Value:
+        """`value` if both evaluators can hold it: a whole number within 64 bits, a finite decimal."""
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int) and not INT64_MIN <= value <= INT64_MAX:
+            message = f"rule '{self.rule}': '{what}' gives a whole number beyond the 64-bit range"
+            raise Refused("int-overflow", message, self.rule)
+        if isinstance(value, float) and not math.isfinite(value):
+            message = f"rule '{self.rule}': '{what}' gives {value}, not a finite number"
+            raise Refused("not-finite", message, self.rule)
+        return value
 
     def lookup(self, node: ast.Lookup, uses: _Uses) -> Value:
         in_force = self.resolved.values[node.table.id]
@@ -202,10 +247,11 @@ class _CaseEvaluator:
             if isinstance(shape, Brackets):
                 index = shape.index_of(float(_number(value)))
                 if index is None:
-                    raise InputError(
-                        f"{key_text} = {show(value)} is below the first bracket of '{node.table.id}' "
-                        f"(which starts at {shape.label(0)})"
+                    message = (
+                        f"rule '{self.rule}': {key_text} = {show(value)} is below the first bracket of "
+                        f"'{node.table.id}' (which starts at {shape.label(0)})"
                     )
+                    raise Refused("below-first-bracket", message, self.rule)
                 steps.append(f"{key_text} {show(value)} in {shape.label(index)}")
                 shape = shape.shapes[index]
             else:
@@ -251,5 +297,6 @@ def _cast(value: Value, kind: Kind) -> Value:
     if kind is Kind.FLOAT:
         return float(_number(value))
     if kind is Kind.INT:
-        return int(_number(value))
+        number = _number(value)
+        return int(number) if not isinstance(number, float) or math.isfinite(number) else number
     return value

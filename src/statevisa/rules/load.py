@@ -7,6 +7,7 @@ reading. Every problem in the file is collected and raised once as a
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,7 +43,7 @@ from statevisa.rules.model import (
     Value,
 )
 from statevisa.rules.parse import FormulaSyntaxError, parse_formula
-from statevisa.rules.source import Document, Problems, key_text, parse_yaml, place
+from statevisa.rules.source import Document, Problems, decode_policy, key_text, parse_yaml, place
 
 PROGRAM_KEYS = (
     "id", "title", "jurisdiction", "status", "version", "description", "references",
@@ -76,7 +77,7 @@ def load_program(path: Path) -> Program:
     """Read and check the policy file at `path` (a program.yaml) with its section files."""
     if not path.is_file():
         raise PolicyError(f"{path}: no such policy file")
-    return parse_program(path.read_text(encoding="utf-8"), path, _reader(path.parent))
+    return parse_program(decode_policy(path.read_bytes(), str(path)), path, _reader(path.parent))
 
 
 def _reader(folder: Path) -> Callable[[str], str | None]:
@@ -84,7 +85,7 @@ def _reader(folder: Path) -> Callable[[str], str | None]:
         target = (folder / name).resolve()
         if folder.resolve() not in target.parents or not target.is_file():
             return None
-        return target.read_text(encoding="utf-8")
+        return decode_policy(target.read_bytes(), str(folder / name))
 
     return read
 
@@ -179,7 +180,11 @@ def _sections(ctx: Context, read_section: Callable[[str], str | None] | None) ->
         return []
     docs: list[tuple[str, Document]] = []
     for index, name in enumerate(raw):
-        text = read_section(str(name)) if read_section else None
+        try:
+            text = read_section(str(name)) if read_section else None
+        except PolicyError as error:
+            ctx.problems.extend(error.problems)
+            continue
         if text is None:
             ctx.problems.add(
                 ctx.doc.item_span(raw, index), f"section file '{name}' not found beside the program"
@@ -234,7 +239,7 @@ def _formula(ctx: Context, mapping: CommentedMap, key: str, what: str) -> tuple[
     try:
         return str(text), parse_formula(str(text)), origin
     except FormulaSyntaxError as error:
-        ctx.problems.add(place(origin, error.line, error.column), f"{what}: {error.message}")
+        ctx.problems.add(place(origin, error.line, error.column), f"{what}: {error.message}", error.code)
         return None
 
 
@@ -306,8 +311,8 @@ def _number(ctx: Context, body: CommentedMap, key: str, what: str) -> float | No
     if key not in body:
         return None
     value = body[key]
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        ctx.problems.add(ctx.doc.value_span(body, key), f"{what}: {key} must be a number")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        ctx.problems.add(ctx.doc.value_span(body, key), f"{what}: {key} must be a finite number")
         return None
     return float(value)
 

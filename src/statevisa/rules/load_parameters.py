@@ -10,6 +10,7 @@ formulas that use it can still be checked.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ from statevisa.rules.model import (
 )
 from statevisa.rules.source import Document, Problems, key_text
 
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 PARAMETER_KEYS = ("description", "unit", "type", "values")
 PERIOD_KEYS = ("value", "cite", "status", "to", "note")
 SCALAR_TYPES = {"int": Kind.INT, "float": Kind.FLOAT, "bool": Kind.BOOL, "string": Kind.STRING}
@@ -97,9 +99,26 @@ def parse_date(value: object) -> dt.date | None:
         return None
 
 
+def number_problem(value: object) -> str | None:
+    """Why a number from a policy file cannot be used (None: it can).
+
+    Both evaluators compute whole numbers in 64 bits and decimals as finite doubles, so
+    ``.nan``, ``.inf`` and whole numbers beyond 64 bits are refused where they are written.
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"the value {value} is not a finite number"
+    if isinstance(value, int) and not isinstance(value, bool) and not INT64_MIN <= value <= INT64_MAX:
+        return "the value is a whole number beyond the 64-bit range"
+    return None
+
+
 def parse_shape(ctx: Context, value: object, span: Span, what: str) -> Shape | None:
     """A number, boolean or text, a table of shapes, or ``{brackets: {lower_bound: shape}}``."""
     if isinstance(value, bool | int | float):
+        wrong = number_problem(value)
+        if wrong is not None:
+            ctx.problems.add(span, f"{what}: {wrong}", "number-out-of-range")
+            return None
         return Scalar(value)
     if isinstance(value, str) and value.strip():
         return Scalar(str(value))
@@ -128,6 +147,9 @@ def _parse_brackets(ctx: Context, value: CommentedMap, what: str) -> Brackets | 
         key_span = ctx.doc.key_span(rows, key)
         if isinstance(key, bool) or not isinstance(key, int | float):
             ctx.problems.add(key_span, f"{what}: bracket bound '{key}' is not a number")
+            return None
+        if not math.isfinite(key):
+            ctx.problems.add(key_span, f"{what}: bracket bound '{key}' is not a finite number")
             return None
         if bounds and key <= bounds[-1]:
             ctx.problems.add(key_span, f"{what}: bracket bounds must increase ({key} after {bounds[-1]})")
@@ -188,7 +210,7 @@ def _parse_period(
     span = ctx.doc.key_span(values, key)
     start = parse_date(key)
     if start is None:
-        ctx.problems.add(span, f"{what}: '{key_text(key)}' is not an ISO date (YYYY-MM-DD)")
+        ctx.problems.add(span, f"{what}: '{key_text(key)}' is not an ISO date (YYYY-MM-DD)", "not-a-date")
         return None
     label = f"{what} from {start.isoformat()}"
     if not isinstance(entry, CommentedMap):
@@ -201,7 +223,9 @@ def _parse_period(
     if entry.get("to") is not None:
         end = parse_date(entry["to"])
         if end is None:
-            ctx.problems.add(ctx.doc.value_span(entry, "to"), f"{label}: 'to' is not an ISO date")
+            ctx.problems.add(
+                ctx.doc.value_span(entry, "to"), f"{label}: 'to' is not an ISO date", "not-a-date"
+            )
             return None
         if end < start:
             ctx.problems.add(ctx.doc.value_span(entry, "to"), f"{label}: ends before it starts")

@@ -7,6 +7,7 @@ built-in functions and table lookups).
 
 from __future__ import annotations
 
+import math
 from functools import cache
 
 from lark import Lark, Token, Tree
@@ -65,17 +66,30 @@ COMMENT: /#[^\n]*/
 %ignore COMMENT
 """
 
+MAX_FORMULA_CHARS = 10_000
+"""The longest formula accepted. The longest shipped formula is under 1,000 characters; the
+parser and both compilers are linear in the text, but a megabyte formula is no rule of law and
+would take seconds to check."""
+MAX_FORMULA_DEPTH = 100
+"""Deepest nesting of a formula (``not not ...``, ``-(-(...))``, parentheses, and each operator
+of a chain ``a + b + ...`` counts one level). The checker and both evaluators walk the tree by
+recursion, so a formula 5,000 levels deep would exhaust the Python stack; the shipped formulas
+nest under 20 levels."""
+INT64_MAX = 2**63 - 1
+"""Whole numbers are 64-bit in both evaluators (Polars Int64), so literals must fit."""
+
 KEYWORDS = frozenset({"if", "then", "else", "and", "or", "not", "in", "true", "false"})
 
 
 class FormulaSyntaxError(Exception):
     """A formula that does not parse; `line` and `column` are inside the formula."""
 
-    def __init__(self, message: str, line: int, column: int) -> None:
+    def __init__(self, message: str, line: int, column: int, code: str = "formula-syntax") -> None:
         super().__init__(message)
         self.message = message
         self.line = line
         self.column = column
+        self.code = code
 
 
 @cache
@@ -84,12 +98,40 @@ def _parser() -> Lark:
 
 
 def parse_formula(text: str) -> ast.Node:
-    """Parse `text` or raise `FormulaSyntaxError` with a readable message and position."""
+    """Parse `text` or raise `FormulaSyntaxError` with a readable message and position.
+
+    Formulas longer than MAX_FORMULA_CHARS or nested deeper than MAX_FORMULA_DEPTH are refused
+    before anything recurses over them.
+    """
+    if len(text) > MAX_FORMULA_CHARS:
+        message = f"the formula is {len(text):,} characters long (limit {MAX_FORMULA_CHARS:,})"
+        raise FormulaSyntaxError(message, 1, 1, "formula-too-long")
     try:
         tree = _parser().parse(text)
     except UnexpectedInput as error:
         raise FormulaSyntaxError(_describe(error, text), error.line, error.column) from None
+    _check_depth(tree)
     return _convert(tree)
+
+
+CHAINS = frozenset({"sum", "product", "or_test", "and_test"})
+
+
+def _check_depth(tree: Tree[Token]) -> None:
+    """Refuse a tree nested deeper than MAX_FORMULA_DEPTH, at the node that passes the limit.
+
+    Walks with an explicit stack (the tree may be thousands deep); a chain of n operands
+    counts n - 1 levels, as the left-nested tree it becomes does.
+    """
+    stack: list[tuple[Tree[Token], int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        below = depth + 1 + (len(node.children) // 2 if node.data in CHAINS else 0)
+        if depth > MAX_FORMULA_DEPTH:
+            line, column = _pos(node)
+            message = f"the formula is nested deeper than {MAX_FORMULA_DEPTH} levels"
+            raise FormulaSyntaxError(message, line, column, "formula-too-deep")
+        stack.extend((child, below) for child in node.children if isinstance(child, Tree))
 
 
 def _describe(error: UnexpectedInput, text: str) -> str:
@@ -112,9 +154,27 @@ def _pos(item: Tree[Token] | Token) -> ast.Position:
 
 
 def _number(token: Token, sign: int = 1) -> ast.Number:
+    """A literal; a whole number beyond 64 bits or a decimal beyond the float range is refused."""
     raw = str(token).replace("_", "")
-    value: int | float = float(raw) if "." in raw else int(raw)
-    return ast.Number(_pos(token), sign * value)
+    if "." in raw:
+        number = float(raw)
+        if not math.isfinite(number):
+            raise FormulaSyntaxError(
+                f"the number {_cut(raw)} is too large for a decimal", *_pos(token), "number-out-of-range"
+            )
+        return ast.Number(_pos(token), sign * number)
+    digits = raw.lstrip("0") or "0"
+    if len(digits) > 19 or int(digits) > INT64_MAX + (sign < 0):
+        raise FormulaSyntaxError(
+            f"the number {_cut(raw)} is beyond the 64-bit range of whole numbers (at most {INT64_MAX:,})",
+            *_pos(token),
+            "number-out-of-range",
+        )
+    return ast.Number(_pos(token), sign * int(digits))
+
+
+def _cut(raw: str) -> str:
+    return raw if len(raw) <= 24 else f"{raw[:20]}… ({len(raw):,} digits)"
 
 
 def _convert(item: Tree[Token] | Token) -> ast.Node:

@@ -11,9 +11,10 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from statevisa.errors import PolicyError
+from statevisa.errors import PolicyError, Problem, problem
 from statevisa.rules import ast
-from statevisa.rules.model import Kind, Period, Program, Scalar, Shape, Status, Type
+from statevisa.rules.model import InputSpec, Kind, Period, Program, Scalar, Shape, Span, Status, Type
+from statevisa.rules.values import BLANK, OK, parse_text
 
 SCENARIO_CITATION = "scenario value given by the user (--set), not law"
 
@@ -110,8 +111,11 @@ def resolve(
     unknown = [name for name in names or () if name not in program.parameters]
     if unknown:
         raise PolicyError(f"{program.id} has no parameter(s) {', '.join(unknown)}")
-    problems = [f"--set {name}: '{name}' is not a parameter of {program.id}" for name in overrides
-                if name not in program.parameters]  # fmt: skip
+    problems: list[str | Problem] = [
+        f"--set {name}: '{name}' is not a parameter of {program.id}"
+        for name in overrides
+        if name not in program.parameters
+    ]
     values: dict[str, InForce] = {}
     needed = list(names) if names is not None else used_parameters(program)
     starts = [p.start for name in needed for p in program.parameters[name].periods]
@@ -152,7 +156,7 @@ def resolve(
     return Resolved(program, on, values)
 
 
-def _scenario(program: Program, name: str, text: str, problems: list[str]) -> InForce | None:
+def _scenario(program: Program, name: str, text: str, problems: list[str | Problem]) -> InForce | None:
     spec = program.parameters[name]
     kinds = {_kind(p.shape) for p in spec.periods if p.shape is not None}
     if spec.declared_type is not None:
@@ -163,7 +167,13 @@ def _scenario(program: Program, name: str, text: str, problems: list[str]) -> In
     kind = Kind.FLOAT if Kind.FLOAT in kinds else kinds.pop()
     value = parse_scalar(text, Type(kind) if kind else Type(Kind.FLOAT))
     if value is None:
-        problems.append(f"--set {name}: '{text}' is not a valid {kind}")
+        expected = {Kind.INT: "a whole number within 64 bits", Kind.FLOAT: "a finite number"}
+        wanted = f" ({expected[kind]})" if kind in expected else ""
+        problems.append(
+            problem(
+                "invalid-scenario-value", f"'{text}' is not a valid {kind}{wanted}", field=f"--set {name}"
+            )
+        )
         return None
     return InForce(name, Scalar(value), Status.SCENARIO, SCENARIO_CITATION, "scenario (--set)")
 
@@ -179,13 +189,17 @@ def _kind(shape: Shape | None) -> Kind | None:
 
 
 def parse_scalar(text: str, type_: Type) -> int | float | bool | str | None:
-    """Parse a scenario value as the parameter's type, or None."""
+    """Parse a scenario value as the parameter's type, or None.
+
+    Numbers follow the input grammar of `rules.values`: whole numbers within 64 bits, finite
+    decimals (``nan``, ``inf`` and ``1e999`` are refused), so a scenario cannot carry a value
+    that no input or policy file could.
+    """
     if type_.kind is Kind.STRING:
         return text.strip() or None
     raw = text.strip().lower()
     if type_.kind is Kind.BOOL:
         return {"true": True, "1": True, "false": False, "0": False}.get(raw)
-    try:
-        return int(raw.replace("_", "")) if type_.kind is Kind.INT else float(raw.replace("_", ""))
-    except ValueError:
-        return None
+    spec = InputSpec(name="--set", type=type_, span=Span("--set", 1, 1))
+    value, code = parse_text(spec, raw.replace("_", "")) if raw else (None, BLANK)
+    return value if code == OK and isinstance(value, int | float) else None

@@ -13,11 +13,30 @@ from typing import cast
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import MaxDepthExceededError
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
 from statevisa.errors import PolicyError, Problem, problem
 from statevisa.rules.model import Span
+
+MAX_POLICY_BYTES = 2_000_000
+"""The largest policy (or section, or case-test) file read. The largest shipped file is about
+60 KB; a file thirty times that is no hand-written policy, and the pure-Python YAML parser
+would spend many seconds on it."""
+MAX_YAML_DEPTH = 40
+"""Deepest nesting of mappings and sequences (the shipped programs nest at most about 8 levels:
+a table of brackets of tables). The YAML composer recurses once per level, so 10,000 levels
+would exhaust the Python stack; deeper files are refused at the line where the limit is passed."""
+MAX_YAML_NODES = 200_000
+"""Most values a file may hold once its aliases are expanded (each use of ``*alias`` counts
+its whole anchored value again). A "billion laughs" file is a few lines whose aliases expand
+to billions of values; it is refused by this count before anything walks or prints it."""
+MAX_YAML_CHARS = 5_000_000
+"""Most characters of text a file may hold once its aliases are expanded (see MAX_YAML_NODES):
+an alias of a long string used many times under ``title:`` would otherwise build gigabytes."""
 
 
 def at(span: Span, message: str, code: str = "invalid-policy") -> Problem:
@@ -107,13 +126,114 @@ def place(origin: tuple[Span, bool], line: int, column: int) -> Span:
     return Span(start.file, start.line + line - 1, (start.column if line == 1 else 1) + column - 1)
 
 
+def decode_policy(raw: bytes, name: str) -> str:
+    """The text of a policy file's bytes: UTF-8 (a BOM allowed), of a sane size.
+
+    Refusals name the file, and for bad bytes the line and column of the first one.
+    """
+    if len(raw) > MAX_POLICY_BYTES:
+        message = f"{len(raw):,} bytes is too large for a policy file (limit {MAX_POLICY_BYTES:,})"
+        raise PolicyError(at(Span(name, 1, 1), message, "too-large"))
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        message = f"not UTF-8 text (byte {raw[error.start]:#04x}): save the file as UTF-8"
+        raise PolicyError(at(Span(name, line, column), message, "not-utf8")) from None
+
+
+class _Constructor(RoundTripConstructor):
+    """The round-trip constructor, except that a date-like scalar that is no real day
+    (``2025-02-30``) stays text, so the key or value that holds it is refused in words
+    (``not a date``) at its place instead of crashing the loader."""
+
+    def construct_lenient_timestamp(self, node: Node, values: object = None) -> object:
+        try:
+            return self.construct_yaml_timestamp(node, values)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_lenient_timestamp)
+
+
+def _too_large(root: Node) -> Node | None:
+    """The first node whose value, with every alias expanded, passes MAX_YAML_NODES values or
+    MAX_YAML_CHARS characters (None: within the limits). Each distinct node is measured once,
+    without recursion, so this costs the size of the file, not of its expansion."""
+    sizes: dict[int, tuple[int, int]] = {}
+    visiting: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if id(node) in sizes and not done:
+            continue
+        children: list[Node] = []
+        if isinstance(node, SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, MappingNode):
+            children = [part for pair in node.value for part in pair]
+        if not done:
+            if any(id(child) in visiting for child in children):
+                return node  # an anchor inside itself expands forever
+            visiting.add(id(node))
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+            continue
+        visiting.discard(id(node))
+        count = 1 + sum(sizes.get(id(child), (1, 0))[0] for child in children)
+        chars = (len(node.value) if isinstance(node, ScalarNode) else 0) + sum(
+            sizes.get(id(child), (1, 0))[1] for child in children
+        )
+        sizes[id(node)] = (count, chars)
+        if count > MAX_YAML_NODES or chars > MAX_YAML_CHARS:
+            return node
+    return None
+
+
+def _load(yaml: YAML, text: str, name: str) -> object:
+    """`yaml.load(text)`, with the composed node graph measured before anything is built."""
+    constructor, parser = yaml.get_constructor_parser(text)
+    try:
+        node = constructor.composer.get_single_node()
+        if node is None:
+            return None
+        culprit = _too_large(node)
+        if culprit is not None:
+            mark = culprit.start_mark
+            message = (
+                f"the file expands (through its aliases) to more than {MAX_YAML_NODES:,} values "
+                f"or {MAX_YAML_CHARS:,} characters: a policy file is not that large"
+            )
+            raise PolicyError(at(Span(name, mark.line + 1, mark.column + 1), message, "yaml-too-large"))
+        return constructor.construct_document(node)
+    finally:
+        parser.dispose()
+        for part in ("reader", "scanner"):
+            reset = getattr(getattr(yaml, "_" + part, None), f"reset_{part}", None)
+            if reset is not None:
+                reset()
+
+
 def parse_yaml(text: str, name: str) -> Document:
-    """Parse `text` (named `name` in messages); syntax errors and duplicate keys are PolicyErrors."""
+    """Parse `text` (named `name` in messages); syntax errors and duplicate keys are PolicyErrors.
+
+    Hostile YAML is refused by size before anything is built: nesting deeper than
+    MAX_YAML_DEPTH, aliases expanding past MAX_YAML_NODES or MAX_YAML_CHARS.
+    """
     yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
     yaml.preserve_quotes = True
     yaml.allow_duplicate_keys = False
+    yaml.max_depth = MAX_YAML_DEPTH
     try:
-        root = yaml.load(text)
+        root = _load(yaml, text, name)
+    except MaxDepthExceededError as error:
+        mark = error.problem_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = f"nested deeper than {MAX_YAML_DEPTH} levels: a policy file is not that deep"
+        raise PolicyError(at(Span(name, line, column), message, "yaml-too-deep")) from None
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)

@@ -18,8 +18,10 @@ from polars.expr.whenthen import ChainedThen, Then
 
 from statevisa.rules import ast
 from statevisa.rules.model import Brackets, Kind, Program, Scalar, Shape, Table, Type
+from statevisa.rules.ranges import Ranges
 from statevisa.rules.resolve import Resolved
 
+INT128 = pl.Int128()
 DENSE_LIMIT = 10_000
 """Widest range of whole-number bracket bounds looked up through a dense array."""
 
@@ -50,15 +52,111 @@ def dtype_of(type_: Type) -> pl.DataType:
 
 
 class Compiler:
-    """Compiles the rules of one resolved program."""
+    """Compiles the rules of one resolved program.
+
+    Arithmetic is checked as in the per-case path: a whole-number result outside 64 bits
+    (computed in Int128, so it cannot wrap) and a decimal result that is not finite (a
+    division by zero, an overflow) become null. A null poisons every expression above it
+    (a test, an ``and``, ``min``, a lookup key all give null), so an output that needed it is
+    null, and `evaluate_frame` asks the per-case path why: both paths refuse the same rows
+    with the same problem.
+    """
 
     def __init__(self, resolved: Resolved) -> None:
         self.resolved = resolved
         self.program: Program = resolved.program
+        self.failing: dict[str, bool] = {}
+        self.ranges = Ranges(resolved)
 
     def rule(self, name: str) -> pl.Expr:
         rule = self.program.rules[name]
-        return self.expr(rule.node).cast(dtype_of(self.program.types[name])).alias(name)
+        return self.expr(rule.node).cast(dtype_of(self.program.types[name]), strict=False).alias(name)
+
+    def is_int(self, node: ast.Node) -> bool:
+        """Whether `node` computes a whole number on this date (as the per-case path's Python value)."""
+        if isinstance(node, ast.Number):
+            return isinstance(node.value, int)
+        if isinstance(node, ast.Name):
+            if node.id in self.program.parameters:
+                value = self.resolved.scalar(node.id)
+                return isinstance(value, int) and not isinstance(value, bool)
+            found = self.program.inputs[node.id].type if node.id in self.program.inputs else None
+            return (found or self.program.types.get(node.id)) == Type(Kind.INT)
+        if isinstance(node, ast.Negate):
+            return self.is_int(node.operand)
+        if isinstance(node, ast.Arithmetic):
+            return node.op != "/" and self.is_int(node.left) and self.is_int(node.right)
+        if isinstance(node, ast.Conditional):
+            return self.is_int(node.then) and self.is_int(node.otherwise)
+        if isinstance(node, ast.Call):
+            if node.function in ("floor", "ceil", "year", "days_between"):
+                return True
+            return node.function != "date" and all(self.is_int(arg) for arg in node.args)
+        if isinstance(node, ast.Lookup):
+            leaves = _leaves(self.resolved.values[node.table.id].shape)
+            return all(isinstance(v, int) and not isinstance(v, bool) for v in leaves)
+        return False
+
+    def fails(self, node: ast.Node) -> bool:
+        """Whether the operation of `node` itself can fail (an overflow, a division by zero, a
+        key below every bracket), as far as `rules.ranges` can tell."""
+        if isinstance(node, ast.Arithmetic | ast.Negate):
+            return not self.ranges.safe(node, self.is_int(node))
+        if isinstance(node, ast.Call) and node.function in ("sum", "abs", "floor", "ceil"):
+            return not self.ranges.safe(node, True)
+        if isinstance(node, ast.Lookup):
+            level: list[Shape] = [self.resolved.values[node.table.id].shape]
+            for key in node.keys:
+                firsts = {s.bounds[0] for s in level if isinstance(s, Brackets)}
+                if any(not self.ranges.above(key, first) for first in firsts):
+                    return True
+                inner = {id(sub): sub for s in level if not isinstance(s, Scalar) for sub in _subshapes(s)}
+                level = list(inner.values())
+        return False
+
+    def may_fail(self, node: ast.Node) -> bool:
+        """Whether `node` can be null: an operation in it that can fail (see `fails`)."""
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if self.fails(current):
+                return True
+            if isinstance(current, ast.Name) and current.id in self.program.rules:
+                if current.id not in self.failing:
+                    self.failing[current.id] = False  # a cycle is impossible (checked at load)
+                    self.failing[current.id] = self.may_fail(self.program.rules[current.id].node)
+                if self.failing[current.id]:
+                    return True
+            stack.extend(_children(current))
+        return False
+
+    def arithmetic(self, node: ast.Arithmetic) -> pl.Expr:
+        left, right = self.expr(node.left), self.expr(node.right)
+        if not self.fails(node):
+            return ARITHMETIC[node.op](left, right)
+        if node.op != "/" and self.is_int(node):
+            return _whole(ARITHMETIC[node.op](left.cast(INT128), right.cast(INT128)))
+        if node.op == "/":
+            left, right = left.cast(pl.Float64), right.cast(pl.Float64)
+        return _finite(ARITHMETIC[node.op](left, right))
+
+    def logic(self, node: ast.Logic) -> pl.Expr:
+        """``and``/``or`` as the per-case path reads them: left to right, stopping at the first
+        operand that decides; a null before that is the answer (Kleene logic would hide it)."""
+        parts = [self.expr(operand) for operand in node.operands]
+        if not any(self.may_fail(operand) for operand in node.operands):
+            return pl.all_horizontal(parts) if node.op == "and" else pl.any_horizontal(parts)
+        decides = node.op == "or"
+        result = parts[-1]
+        for part in reversed(parts[:-1]):
+            result = (
+                pl.when(part.is_null())
+                .then(None)
+                .when(part == decides)
+                .then(pl.lit(decides))
+                .otherwise(result)
+            )
+        return result
 
     def expr(self, node: ast.Node) -> pl.Expr:
         if isinstance(node, ast.Number | ast.String | ast.Boolean):
@@ -70,21 +168,24 @@ class Compiler:
                 return pl.lit(self.resolved.scalar(node.id))
             return pl.col(node.id)
         if isinstance(node, ast.Negate):
+            if self.is_int(node.operand) and self.fails(node):
+                return _whole(pl.lit(0, INT128) - self.expr(node.operand).cast(INT128))
             return -self.expr(node.operand)
         if isinstance(node, ast.Not):
             return ~self.expr(node.operand)
         if isinstance(node, ast.Logic):
-            parts = [self.expr(operand) for operand in node.operands]
-            return pl.all_horizontal(parts) if node.op == "and" else pl.any_horizontal(parts)
+            return self.logic(node)
         if isinstance(node, ast.Arithmetic):
-            return ARITHMETIC[node.op](self.expr(node.left), self.expr(node.right))
+            return self.arithmetic(node)
         if isinstance(node, ast.Compare):
             return COMPARE[node.op](self.expr(node.left), self.expr(node.right))
         if isinstance(node, ast.Member):
             return self.expr(node.operand).is_in([option.value for option in node.options])
         if isinstance(node, ast.Conditional):
+            test = self.expr(node.test)
+            chosen = pl.when(test).then(self.expr(node.then)).otherwise(self.expr(node.otherwise))
             return (
-                pl.when(self.expr(node.test)).then(self.expr(node.then)).otherwise(self.expr(node.otherwise))
+                pl.when(test.is_null()).then(None).otherwise(chosen) if self.may_fail(node.test) else chosen
             )
         if isinstance(node, ast.Call):
             return self.call(node)
@@ -99,6 +200,16 @@ class Compiler:
             assert isinstance(literal, ast.String)
             return pl.lit(dt.date.fromisoformat(literal.value))
         args = [self.expr(arg) for arg in node.args]
+        if node.function in ("min", "max", "sum", "clip") and any(self.may_fail(a) for a in node.args):
+            return (
+                pl.when(pl.any_horizontal([a.is_null() for a in args]))
+                .then(None)
+                .otherwise(self.call_on(node, args))
+            )
+        return self.call_on(node, args)
+
+    def call_on(self, node: ast.Call, args: list[pl.Expr]) -> pl.Expr:
+        whole = self.is_int(node) and self.fails(node)
         match node.function:
             case "days_between":
                 return (args[1] - args[0]).dt.total_days().cast(pl.Int64)
@@ -109,15 +220,20 @@ class Compiler:
             case "max":
                 return pl.max_horizontal(args)
             case "sum":
-                return pl.sum_horizontal(args)
+                if whole:
+                    return _whole(pl.sum_horizontal([arg.cast(INT128) for arg in args]))
+                return _finite(pl.sum_horizontal(args)) if self.fails(node) else pl.sum_horizontal(args)
             case "clip":
                 return pl.max_horizontal(args[1], pl.min_horizontal(args[0], args[2]))
             case "abs":
+                if whole:
+                    wide = args[0].cast(INT128)
+                    return _whole(pl.when(wide < 0).then(pl.lit(0, INT128) - wide).otherwise(wide))
                 return args[0].abs()
             case "floor":
-                return args[0].floor().cast(pl.Int64)
+                return args[0].cast(pl.Float64).floor().cast(pl.Int64, strict=False)
             case "ceil":
-                return args[0].ceil().cast(pl.Int64)
+                return args[0].cast(pl.Float64).ceil().cast(pl.Int64, strict=False)
         raise AssertionError(f"unknown function {node.function}")
 
     def lookup(self, shape: Shape, keys: list[ast.Node]) -> pl.Expr:
@@ -166,7 +282,8 @@ class Compiler:
         """Position of the key among the table's keys, in enum order (or true, false)."""
         key_type = self.program.key_types[key]
         if key_type.kind is Kind.BOOL:
-            return pl.when(self.expr(key)).then(0).otherwise(1).cast(pl.Int64), ("true", "false")
+            value = self.expr(key)
+            return pl.when(value).then(0).when(~value).then(1).cast(pl.Int64), ("true", "false")
         enum = pl.Enum(list(key_type.values))
         return self.expr(key).cast(enum).to_physical().cast(pl.Int64), key_type.values
 
@@ -191,7 +308,43 @@ class Compiler:
             .cast(pl.Int64)
             - 1
         )
-        return pl.when(found >= 0).then(found).otherwise(None), len(bounds), list(range(len(bounds)))
+        found = pl.when(value.is_not_null() & (found >= 0)).then(found).otherwise(None)
+        return found, len(bounds), list(range(len(bounds)))
+
+
+def _whole(value: pl.Expr) -> pl.Expr:
+    """An Int128 result back in Int64, null where it does not fit (never wrapped)."""
+    return value.cast(pl.Int64, strict=False)
+
+
+def _finite(value: pl.Expr) -> pl.Expr:
+    """A decimal result, null where it is not finite (a division by zero, an overflow)."""
+    return pl.when(value.cast(pl.Float64).is_finite()).then(value)
+
+
+def _children(node: ast.Node) -> list[ast.Node]:
+    if isinstance(node, ast.Negate | ast.Not | ast.Member):
+        return [node.operand]
+    if isinstance(node, ast.Arithmetic | ast.Compare):
+        return [node.left, node.right]
+    if isinstance(node, ast.Logic):
+        return list(node.operands)
+    if isinstance(node, ast.Conditional):
+        return [node.test, node.then, node.otherwise]
+    if isinstance(node, ast.Call):
+        return list(node.args)
+    return []
+
+
+def _subshapes(shape: Brackets | Table) -> list[Shape]:
+    return list(shape.shapes) if isinstance(shape, Brackets) else [sub for _, sub in shape.entries]
+
+
+def _leaves(shape: Shape) -> list[int | float | bool | str]:
+    if isinstance(shape, Scalar):
+        return [shape.value]
+    inner = shape.shapes if isinstance(shape, Brackets) else [sub for _, sub in shape.entries]
+    return [leaf for sub in inner for leaf in _leaves(sub)]
 
 
 def _chain(branches: list[tuple[pl.Expr, pl.Expr]]) -> pl.Expr:

@@ -48,10 +48,19 @@ def load(reference: str | Path) -> Program:
 
 
 def _parse(path: Path) -> Program:
+    """Parse a policy file; a file too complex for the stack or memory is refused, not a crash.
+
+    The size and depth limits of `rules.source` and `rules.parse` refuse every hostile file we
+    know of; this is the boundary for one they miss (a chain of thousands of rules, say).
+    """
     # the YAML and grammar machinery loads only when the cache cannot answer
     from statevisa.rules.load import load_program
 
-    return load_program(path)
+    try:
+        return load_program(path)
+    except (RecursionError, MemoryError) as error:
+        why = "nested too deeply" if isinstance(error, RecursionError) else "too large to hold in memory"
+        raise PolicyError(problem("too-complex", f"the program is {why} to check", file=path)) from None
 
 
 @cache
@@ -244,7 +253,7 @@ def evaluate_table(
     check_output(out, inputs=[input])
     opened = open_program(reference, on, sets)
     frame = read_table(input)
-    result = evaluate_frame(opened.resolved, validate(opened.resolved, frame, str(input)))
+    result = evaluate_frame(opened.resolved, validate(opened.resolved, frame, str(input)), str(input))
     kept = list(dict.fromkeys(keep))
     absent = [name for name in kept if name not in frame.columns]
     clash = [name for name in kept if name in result.columns]
