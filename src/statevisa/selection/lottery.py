@@ -149,13 +149,17 @@ def draw(
     entry_ids: pl.Series,
     slots: int,
     weights: NDArray[np.float64] | None = None,
+    *,
+    tags: NDArray[np.uint64] | None = None,
 ) -> Draw:
     """Draw min(`slots`, entries of positive weight) distinct winners, in draw order.
 
     `entry_ids` must be distinct (checked at the edge, where rows can be
     named); each weight must be 0 or finite and at least `MIN_POSITIVE_WEIGHT`,
     else ValueError, since a smaller one would overflow the race key and drop
-    the entry silently. `weights=None` means all 1.
+    the entry silently. `weights=None` means all 1. `tags`, when given, are
+    `entry_tags(seed, entry_ids)` already computed (the edge uses them to prove
+    the ids distinct), so 20 million ids are not hashed twice.
     """
     if slots < 0:
         raise ValueError("slots must be non-negative")
@@ -167,7 +171,10 @@ def draw(
             raise ValueError(
                 f"weight {weights[refused][0]!r} is neither 0 nor in [{MIN_POSITIVE_WEIGHT:g}, inf)"
             )
-    tags = entry_tags(seed, entry_ids)
+    if tags is None:
+        tags = entry_tags(seed, entry_ids)
+    elif len(tags) != len(entry_ids):
+        raise ValueError("one tag per entry is needed")
     keys = race_keys(tags, weights)
     return Draw(winners=order_by_key(keys, tags, entry_ids, slots), tags=tags, keys=keys)
 
@@ -187,13 +194,17 @@ def order_by_key(
     usable = np.isfinite(keys)
     if eligible is not None:
         usable &= eligible
-    rows = np.flatnonzero(usable)
-    take = min(slots, len(rows))
+    everyone = bool(usable.all())
+    count = len(keys) if everyone else int(np.count_nonzero(usable))
+    take = min(slots, count)
     if take == 0:
         return np.zeros(0, dtype=np.int64)
-    if take < len(rows):
-        threshold = np.partition(keys[rows], take - 1)[take - 1]
-        rows = rows[keys[rows] <= threshold]
+    candidates = keys if everyone else keys[usable]
+    if take < count:
+        threshold = np.partition(candidates, take - 1)[take - 1]
+        rows = np.flatnonzero((keys <= threshold) & usable)
+    else:
+        rows = np.flatnonzero(usable)
     order = np.lexsort((tags[rows], keys[rows]))
     ranked = rows[order]
     ranked_keys, ranked_tags = keys[ranked], tags[ranked]

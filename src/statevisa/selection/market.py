@@ -25,6 +25,9 @@ class Preferences:
     program: NDArray[np.int64]
     rank: NDArray[np.int64]
     n_applicants: int
+    ordered: bool = False
+    """True when the rows are known to be grouped by applicant in rank order (checked by the
+    edge that encoded them), so the market need not check it again."""
 
 
 @dataclass(frozen=True)
@@ -81,8 +84,7 @@ def _market(preferences: Preferences, capacity: NDArray[np.int64], priority: NDA
     if not acceptable.all():
         keep = np.flatnonzero(acceptable)
         applicant, rank, program, priority = applicant[keep], rank[keep], program[keep], priority[keep]
-    step = np.diff(applicant)
-    if not ((step > 0) | ((step == 0) & (np.diff(rank) > 0))).all():
+    if not preferences.ordered and not _grouped(applicant, rank):
         order = np.lexsort((rank, applicant))
         applicant, program, priority = applicant[order], program[order], priority[order]
     counts = np.bincount(applicant, minlength=preferences.n_applicants)
@@ -94,3 +96,9 @@ def _market(preferences: Preferences, capacity: NDArray[np.int64], priority: NDA
         priority=priority.astype(np.int64, copy=False),
         capacity=capacity.astype(np.int64, copy=False),
     )
+
+
+def _grouped(applicant: NDArray[np.int64], rank: NDArray[np.int64]) -> bool:
+    """Whether rows are grouped by applicant (ascending) in strictly increasing rank order."""
+    step = np.diff(applicant)
+    return bool(((step > 0) | ((step == 0) & (np.diff(rank) > 0))).all())

@@ -14,6 +14,7 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
+from statevisa.selection import lottery
 from statevisa.selection.inputs import TableCheck
 from statevisa.selection.lottery import MIN_POSITIVE_WEIGHT
 from statevisa.selection.market import Preferences, Priorities
@@ -66,14 +67,27 @@ def scores(
 
 
 def entries(
-    frame: pl.DataFrame, source: str, weight_column: str | None
-) -> tuple[pl.Series, NDArray[np.float64] | None]:
-    """``entry_id[, weight]``: distinct ids and, when `weight_column` is given, weights."""
+    frame: pl.DataFrame, source: str, weight_column: str | None, seed: bytes | None = None
+) -> tuple[pl.Series, NDArray[np.float64] | None, NDArray[np.uint64] | None]:
+    """``entry_id[, weight]``: distinct ids, weights when `weight_column` is given, and tags.
+
+    With the draw's `seed`, ids are proved distinct through their 64-bit lottery tags
+    (`lottery.entry_tags`), which the draw needs anyway: distinct tags mean distinct
+    ids, and only the few rows whose tags collide are compared as text. That replaces a
+    hash of 20 million strings by a sort of 20 million integers.
+    """
     check = TableCheck(frame, source, "entry_id")
-    ids = check.identifiers("entry_id", unique=True)
+    if seed is None:
+        ids = check.identifiers("entry_id", unique=True)
+        tags = None
+    else:
+        ids = check.identifiers("entry_id", unique=False)
+        tags = lottery.entry_tags(seed, ids)
+        if len(tags) > 1 and bool((pl.Series(tags).sort().diff() == 0).any()):
+            check.unique_rows(["entry_id"], "duplicate-id", "duplicate id")
     weight = None if weight_column is None else check.weights(weight_column, MIN_POSITIVE_WEIGHT)
     check.raise_if_any()
-    return ids, weight
+    return ids, weight, tags
 
 
 def winners(frame: pl.DataFrame, source: str) -> tuple[pl.Series, NDArray[np.int64]]:
@@ -85,34 +99,78 @@ def winners(frame: pl.DataFrame, source: str) -> tuple[pl.Series, NDArray[np.int
     return ids, order
 
 
+MAX_CAPACITY = 2**53
+"""Seats beyond this are not a capacity anyone holds; it keeps every count exact."""
+
+
 def capacities(frame: pl.DataFrame, source: str) -> tuple[pl.Series, NDArray[np.int64]]:
-    """``program_id, capacity``: distinct programs, non-negative whole capacities."""
+    """``program_id, capacity``: distinct programs, whole capacities from 0 to `MAX_CAPACITY`."""
     check = TableCheck(frame, source, "program_id")
     programs = check.identifiers("program_id", unique=True)
-    capacity = check.whole_numbers("capacity", minimum=0)
+    capacity = check.whole_numbers("capacity", minimum=0, maximum=MAX_CAPACITY)
     check.raise_if_any()
     return programs, capacity
 
 
+@dataclass(frozen=True)
+class Applicants:
+    """The applicants of a preference table: ids in order of first appearance, each one's
+    first row (to name it in a message), and the table's name."""
+
+    ids: pl.Series
+    first_row: NDArray[np.int64]
+    source: str
+    frame: pl.DataFrame
+
+
 def preferences(
     frame: pl.DataFrame, source: str, programs: pl.Series, programs_source: str
-) -> tuple[pl.Series, Preferences]:
+) -> tuple[Applicants, Preferences]:
     """``applicant_id, program_id, rank``: applicants in order of first appearance, encoded.
 
     Each program must be in the capacities table; an applicant may not list a
-    program twice nor use one rank twice (the list is strict).
+    program twice nor use one rank twice (the list is strict). Ids become integer
+    codes once; both repeat checks then run on integers, and the rows come back
+    grouped by applicant in rank order, as the market wants them.
     """
     check = TableCheck(frame, source, "applicant_id")
-    ids = check.identifiers("applicant_id", unique=False)
-    check.identifiers("program_id", unique=False)
+    applicants, applicant, first_row, together = check.codes("applicant_id")
     program = check.references("program_id", programs, "program", programs_source)
     rank = check.whole_numbers("rank", minimum=1)
-    check.unique_rows(["applicant_id", "program_id"], "program listed twice by this applicant")
-    check.unique_rows(["applicant_id", "rank"], "rank used twice by this applicant")
     check.raise_if_any()
-    applicants = ids.unique(maintain_order=True)
-    applicant = TableCheck(frame, source, "applicant_id").lookup("applicant_id", applicants)
-    return applicants, Preferences(applicant, program, rank, len(applicants))
+    rank_twice = False
+    if not (together and _ranks_increase(rank, first_row)):
+        order = np.lexsort((rank, applicant))
+        applicant, program, rank = applicant[order], program[order], rank[order]
+        rank_twice = bool(((applicant[1:] == applicant[:-1]) & (rank[1:] == rank[:-1])).any())
+    program_twice = _repeats_within(applicant, program, len(programs))
+    if rank_twice or program_twice:
+        if program_twice:
+            check.unique_rows(
+                ["applicant_id", "program_id"], "repeated-choice", "program listed twice by this applicant"
+            )
+        if rank_twice:
+            check.unique_rows(["applicant_id", "rank"], "repeated-rank", "rank used twice by this applicant")
+        check.raise_if_any()
+    who = Applicants(applicants, first_row, source, frame)
+    return who, Preferences(applicant, program, rank, len(applicants), ordered=True)
+
+
+def _ranks_increase(rank: NDArray[np.int64], first_row: NDArray[np.int64]) -> bool:
+    """Whether ranks strictly increase within each applicant's run of rows (runs start at `first_row`)."""
+    rising = np.diff(rank) > 0
+    rising[first_row[1:] - 1] = True
+    return bool(rising.all())
+
+
+def _repeats_within(group: NDArray[np.int64], value: NDArray[np.int64], values: int) -> bool:
+    """Whether some group holds one value twice (`group` sorted, `value` in ``range(values)``)."""
+    if len(group) < 2:
+        return False
+    key = pl.Series(group * max(values, 1) + value) if len(group) * values < 2**62 else None
+    if key is None:
+        return bool(pl.DataFrame({"g": group, "v": value}).is_duplicated().any())
+    return bool((key.sort().diff() == 0).any())
 
 
 def priorities(
@@ -120,7 +178,7 @@ def priorities(
     source: str,
     programs: pl.Series,
     programs_source: str,
-    applicants: pl.Series,
+    applicants: Applicants,
 ) -> Priorities:
     """``program_id, applicant_id, rank``: strict lists; applicants who applied nowhere dropped."""
     check = TableCheck(frame, source, "applicant_id")
@@ -128,32 +186,40 @@ def priorities(
     check.identifiers("applicant_id", unique=False)
     program = check.references("program_id", programs, "program", programs_source)
     rank = check.whole_numbers("rank", minimum=1)
-    check.unique_rows(["program_id", "applicant_id"], "applicant ranked twice by this program")
-    check.unique_rows(["program_id", "rank"], "rank used twice by this program")
+    check.unique_rows(
+        ["program_id", "applicant_id"], "repeated-choice", "applicant ranked twice by this program"
+    )
+    check.unique_rows(["program_id", "rank"], "repeated-rank", "rank used twice by this program")
     check.raise_if_any()
-    applicant = check.lookup("applicant_id", applicants)
+    applicant = check.lookup("applicant_id", applicants.ids)
     known = applicant >= 0
     return Priorities(program[known], applicant[known], rank[known])
 
 
-def score_ranks(
-    table: Scores,
-    scores_source: str,
-    preferences_frame: pl.DataFrame,
-    preferences_source: str,
-) -> NDArray[np.int64]:
+def score_ranks(table: Scores, scores_source: str, applicants: Applicants) -> NDArray[np.int64]:
     """Each applicant's place in the common priority (0 = best), from the scores table.
 
     Applicants come in order of first appearance in the preferences table (as
     `preferences` returns them). The order is `rounds.priority_order`: higher
     score, earlier submission, smaller id. An applicant with preferences but no
     score is refused, naming that applicant's first row in the preferences table.
+    Only the distinct applicants are looked up, not every preference row.
     """
     ranks = priority_ranks(priority_order(table.applicant_ids, table.score, table.submitted_at))
-    check = TableCheck(preferences_frame, preferences_source, "applicant_id")
-    score_row = check.lookup("applicant_id", table.applicant_ids)
-    first = check.frame["applicant_id"].is_first_distinct().to_numpy()
-    check.report("applicant_id", (score_row < 0) & first, f"no score in {scores_source}")
-    check.raise_if_any()
-    result: NDArray[np.int64] = ranks[score_row[first]]
+    score_row = _positions_of(applicants.ids, table.applicant_ids)
+    missing = score_row < 0
+    if missing.any():
+        bad = np.zeros(applicants.frame.height, dtype=np.bool_)
+        bad[applicants.first_row[missing]] = True
+        check = TableCheck(applicants.frame, applicants.source, "applicant_id")
+        check.report("applicant_id", bad, "missing-score", f"no score in {scores_source}")
+        check.raise_if_any()
+    result: NDArray[np.int64] = ranks[score_row]
     return result
+
+
+def _positions_of(values: pl.Series, known: pl.Series) -> NDArray[np.int64]:
+    """Positions in `known` of each of `values`, -1 when absent."""
+    table = pl.DataFrame({"value": known, "position": pl.int_range(len(known), eager=True)})
+    found = pl.DataFrame({"value": values}).join(table, on="value", how="left", maintain_order="left")
+    return found["position"].fill_null(-1).to_numpy().astype(np.int64, copy=False)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
-import pyarrow as pa
 from numpy.typing import NDArray
 
 KEY_BYTES = 16
@@ -30,6 +29,8 @@ _INIT = (0x736F6D6570736575, 0x646F72616E646F6D, 0x6C7967656E657261, 0x746564627
 
 def arrow_strings(column: pl.Series) -> tuple[NDArray[np.int64], NDArray[np.uint8]]:
     """Return (offsets, data) of a text column in Arrow large-string layout, UTF-8 encoded."""
+    import pyarrow as pa  # only the lottery hashes; a matching run need not load Arrow
+
     array = column.cast(pl.String).to_arrow()
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
