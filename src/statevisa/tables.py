@@ -8,6 +8,7 @@ same N) and no command ever leaves a partial output file behind.
 
 from __future__ import annotations
 
+import csv
 import errno
 import os
 import re
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
-from statevisa.errors import InputError, problem
+from statevisa.errors import InputError, Problem, problem
 
 SUFFIXES = (".csv", ".parquet")
 DUPLICATED = re.compile(r"^(.*)_duplicated_\d+$")
@@ -63,8 +64,10 @@ def read_table(path: Path, *, required: Sequence[str] = (), allow_empty: bool = 
             frame = pl.read_parquet(path)
     except InputError:
         raise
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        raise InputError(problem("unreadable", f"cannot read the file: {exc}", file=path)) from exc
+    except pl.exceptions.PolarsError as exc:
+        raise InputError(_csv_problem(path, exc) if fmt == "csv" else _unreadable(path, exc)) from None
+    except OSError as exc:
+        raise InputError(_unreadable(path, exc)) from None
     repeated = sorted({match.group(1) for name in frame.columns if (match := DUPLICATED.match(name))})
     if repeated:
         raise InputError(
@@ -87,6 +90,40 @@ def read_table(path: Path, *, required: Sequence[str] = (), allow_empty: bool = 
     if frame.height == 0 and not allow_empty:
         raise InputError(problem("no-rows", "the file has a header but no rows", file=path))
     return frame
+
+
+def _unreadable(path: Path, error: Exception) -> Problem:
+    """A file the reader refused for a reason we cannot place: its first line of explanation."""
+    first = (str(error).strip().splitlines() or ["unknown error"])[0]
+    return problem("unreadable", f"cannot read the file: {first}", file=path)
+
+
+def _csv_problem(path: Path, error: Exception) -> Problem:
+    """Place a CSV the reader refused: the first byte that is not UTF-8, or the first row whose
+    fields do not match the header, by line and column. Only runs once reading has failed."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        line = data.count(b"\n", 0, bad.start) + 1
+        column = bad.start - (data.rfind(b"\n", 0, bad.start) + 1) + 1
+        byte = data[bad.start]
+        message = f"is not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8"
+        return problem("not-utf-8", message, file=path, line=line, column=column)
+    del data
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle, strict=True)
+        try:
+            width: int | None = None
+            for fields in reader:
+                if width is None:
+                    width = len(fields)
+                elif fields and len(fields) != width:
+                    message = f"has {len(fields)} fields; the header has {width}"
+                    return problem("ragged-row", message, file=path, line=reader.line_num)
+        except csv.Error as bad:
+            return problem("malformed-csv", f"is not valid CSV: {bad}", file=path, line=reader.line_num)
+    return _unreadable(path, error)
 
 
 def row_label(index: int, row_id: object = None) -> str:

@@ -1,7 +1,7 @@
 """Diversity Visa (program `diversity-visa`): eligibility thresholds, regional shares,
 per-region random ranks, rank cut-offs and the per-country ceiling.
 
-Sources and their tags are in shared/specs/programs/dv-lottery.md; statute
+Sources and their tags are in docs/programs/diversity-visa.md; statute
 INA 203(c), 8 U.S.C. 1153(c), read through mirrors
 (http://greencard-us.org/law.htm) for subparagraphs (A)-(C) only. What the spec
 marks unconfirmed stays behind explicit arguments: the regional split of steps
@@ -76,18 +76,20 @@ def regional_shares(
     *,
     provisional: bool = False,
 ) -> list[Fraction]:
-    """Numbers per region, as exact fractions (steps 5-7 of spec section 2, unconfirmed).
+    """Numbers per region, as exact fractions (steps 5-7 of docs/programs/diversity-visa.md,
+    "Regional allocation", unconfirmed).
 
     The low-admission regions share `high_region_percent` % of `numbers` by
-    population, the high-admission regions the rest. The spec paraphrases these
-    steps from memory [U] until 203(c)(1)(D)-(E) is read, so the call refuses to
+    population, the high-admission regions the rest. These steps are our reading [U]
+    until INA 203(c)(1)(D)-(E) is read, so the call refuses to
     run unless `provisional` is set; rounding to whole visas is left to the
     caller, because the statute's rounding is not known either.
     """
     if not provisional:
         raise ValueError(
             "regional shares follow unconfirmed steps (INA 203(c)(1)(D)-(E) not read); "
-            "pass provisional=True to use the spec's provisional reading"
+            "pass provisional=True to use the provisional reading of docs/programs/diversity-visa.md, "
+            "'Regional allocation', steps 5-8"
         )
     populations = populations.astype(np.int64)
     shares: list[Fraction] = []

@@ -1,6 +1,6 @@
 """H-1B cap selection (program `h1b`): wage-weighted, beneficiary-centric, two caps in order.
 
-Rules and their sources are in shared/specs/programs/h1b-lottery.md; the ones
+Rules and their sources are in docs/programs/h1b.md; the ones
 encoded here:
 
 - Unit: from the FY2025 season (registrations from 2024-03-04) each unique

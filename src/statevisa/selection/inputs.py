@@ -65,8 +65,28 @@ class TableCheck:
     def text(self, column: str) -> pl.Series:
         """The column as text, whitespace-trimmed (computed once, on first use)."""
         if column not in self._text:
-            self._text[column] = self.raw[column].cast(pl.String).str.strip_chars()
+            self._text[column] = self.as_text(column).str.strip_chars()
         return self._text[column]
+
+    def as_text(self, column: str) -> pl.Series:
+        """The column as written, as text; a Parquet column of lists or structs is refused."""
+        series = self.raw[column]
+        if series.dtype == pl.String:
+            return series
+        if series.dtype.is_nested() or series.dtype in (pl.Object, pl.Null):
+            raise InputError(
+                problem(
+                    "unsupported-type",
+                    f"has type {series.dtype}; a cell must be text, a number or true/false",
+                    file=self.source,
+                    field=column,
+                )
+            )
+        try:
+            return series.cast(pl.String)
+        except pl.exceptions.PolarsError:
+            message = f"has type {series.dtype}, which cannot be read as text"
+            raise InputError(problem("unsupported-type", message, file=self.source, field=column)) from None
 
     def raise_if_any(self) -> None:
         """Raise one InputError with every problem found so far."""
@@ -114,7 +134,7 @@ class TableCheck:
         A file written id by id (every id's rows together, the usual layout) is encoded
         from its runs without hashing every row; any other order takes one hash join.
         """
-        raw = self.raw[column].cast(pl.String)
+        raw = self.as_text(column)
         runs = raw.rle()
         values = runs.struct.field("value").str.strip_chars().fill_null("")
         if not values.is_duplicated().any():
