@@ -3,10 +3,11 @@ per-region random ranks, rank cut-offs and the per-country ceiling.
 
 Sources and their tags are in docs/programs/diversity-visa.md; statute
 INA 203(c), 8 U.S.C. 1153(c), read through mirrors
-(http://greencard-us.org/law.htm) for subparagraphs (A)-(C) only. What the spec
-marks unconfirmed stays behind explicit arguments: the regional split of steps
-5-8 needs ``provisional=True``, and the base of the 7% ceiling (55,000 or the
-numbers actually available) is always the caller's choice and is reported.
+(http://greencard-us.org/law.htm) for subparagraphs (A)-(C) only. What is
+unconfirmed (docs/programs/diversity-visa.md#open-items) stays behind explicit
+arguments: the regional split of steps 5-8 needs ``provisional=True``, and the
+base of the 7% ceiling (55,000 or the numbers actually available) is always the
+caller's choice and is reported.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ class DiversityRules:
     A state with MORE than `state_threshold` admissions over 5 years is high-admission
     (INA 203(c)(1)(B)(ii)); a region with MORE than `region_share` of the world's
     admissions is high-admission (203(c)(1)(B)(i)); no country may receive more than
-    `per_country_rate` of the year's numbers, on a base the spec marks OPEN.
+    `per_country_rate` of the year's numbers, on a base that is an open item
+    (docs/programs/diversity-visa.md#open-items).
     """
 
     state_threshold: int
@@ -127,7 +129,7 @@ def regional_ranks(
 ) -> NDArray[np.int64]:
     """Each entry's rank number (case number) within its region, from 1.
 
-    Each region draws a random permutation with its own committed seed (spec
+    Each region draws a random permutation with its own committed seed (docs/lottery.md,
     section 3 step 2 and test 9), so replaying one region never touches another.
     """
     ranks = np.zeros(len(entry_ids), dtype=np.int64)
@@ -153,7 +155,7 @@ def may_proceed(
 ) -> NDArray[np.bool_]:
     """Whether each selectee's rank is below the month's cut-off (the country's if it has one).
 
-    A rank equal to the cut-off may not proceed ("below", spec section 3 step 4).
+    A rank equal to the cut-off may not proceed ("below"; docs/programs/diversity-visa.md).
     """
     regional = region.cast(pl.String).replace_strict(region_cutoffs, return_dtype=pl.Int64)
     by_country = country.cast(pl.String).replace_strict(country_cutoffs, default=None, return_dtype=pl.Int64)
@@ -172,7 +174,7 @@ def within_limits(
     """Which selectees can receive a number, taking them in `issue_order` (smaller first).
 
     A selectee is refused once their country has reached the ceiling or their
-    region its allocation (spec section 3 step 5). Counting per country first
+    region its allocation (docs/programs/diversity-visa.md). Counting per country first
     and then per region among those left is the same as one pass in order,
     because a country lies in one region and an exhausted region refuses
     everyone after it anyway.

@@ -14,7 +14,7 @@ encoded here:
 - Order: from 2019-04-01 (FY2020 season) the regular cap is drawn first over all
   entries, advanced-degree holders included, then the advanced-degree cap over
   the advanced-degree holders not yet selected (84 FR 888, 2019-01-31, as
-  reported: the spec tags it [S]); before, the advanced-degree round came first.
+  reported; docs/programs/h1b.md#sources); before, the advanced-degree round came first.
 
 The dates and values above are read from the `h1b` policy file (`rules_from`,
 and `statevisa.services.policies.h1b_rules` for the shipped file), not held here.
@@ -24,8 +24,9 @@ weighted sampling without replacement, which is what `lottery` computes: one
 race key per beneficiary. The second round continues the same race among the
 remaining eligible beneficiaries; by the memorylessness of exponential keys this
 is a fresh weighted draw among them, and anyone can replay both rounds from
-the one published seed. Targets (how many to select above each cap) are OPEN in
-the spec (USCIS's oversampling method), so they are always explicit arguments.
+the one published seed. Targets (how many to select above each cap) are open in
+docs/programs/h1b.md (USCIS's oversampling method), so they are always explicit
+arguments.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ class H1BRules:
     unit: Unit
     strict_ranking: bool = False
     """Rank by wage level, highest first, random within a level: the 2021 rule that
-    never took effect, kept for comparison scenarios only (spec rule 11)."""
+    never took effect, kept for comparison scenarios only (docs/programs/h1b.md#rules)."""
 
 
 def rules_from(policy: Resolved) -> H1BRules:
@@ -95,8 +96,8 @@ def entries(registrations: pl.DataFrame, rules: H1BRules) -> pl.DataFrame:
     ``advanced_degree`` (bool). Per beneficiary the level is the lowest across
     their registrations; a beneficiary whose registrations disagree on the
     advanced degree is refused, since the person either holds it or not. A
-    wage below level I is refused too: how it counts is OPEN in the spec
-    (item 4), so the caller must map it to a level explicitly.
+    wage below level I is refused too: how it counts is an open item
+    (docs/programs/h1b.md#open-items), so the caller must map it to a level explicitly.
     """
     levels = registrations["wage_level"]
     if not levels.is_in(list(rules.weights)).all():
@@ -132,7 +133,7 @@ def select(
 
     ``round`` is ``regular`` or ``advanced``; ``order`` counts from 1 within the
     round. A round with fewer eligible entries than its target selects them all.
-    A later selection round (spec rule 10) is another call on the entries not
+    A later selection round (docs/programs/h1b.md#rules) is another call on the entries not
     yet selected, with its own committed seed.
     """
     ids = pool["entry_id"]
