@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/rules.py
 	$(BIN)/python bench/allocation.py
 	$(BIN)/python bench/selection.py
+	$(BIN)/python bench/selection_cli.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
