@@ -29,6 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --no-build-isolation -e '.[bench]'
 	$(BIN)/python bench/cli.py
 	$(BIN)/python bench/rules.py
+	$(BIN)/python bench/peers.py
 	$(BIN)/python bench/allocation.py
 	$(BIN)/python bench/selection.py
 	$(BIN)/python bench/selection_cli.py
