@@ -29,6 +29,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from selection import random_lists  # bench/selection.py, beside this script
+
 SEED = bytes(range(32)).hex()
 STATEVISA = [str(Path(sys.executable).with_name("statevisa"))]
 """The console script a user runs, from the same environment."""
@@ -44,19 +46,6 @@ class Case:
     floor: list[str]
 
 
-def preference_lists(rng: np.random.Generator, n: int, m: int, length: int) -> np.ndarray:
-    """Each applicant's `length` distinct programs, popularity skewed (as bench/selection.py)."""
-    popularity = np.arange(1, m + 1, dtype=np.float64) ** -0.5
-    popularity /= popularity.sum()
-    lists = rng.choice(m, size=(n, length), p=popularity)
-    while True:
-        ordered = np.sort(lists, axis=1)
-        repeated = (ordered[:, 1:] == ordered[:, :-1]).any(axis=1)
-        if not repeated.any():
-            return lists
-        lists[repeated] = rng.choice(m, size=(int(repeated.sum()), length), p=popularity)
-
-
 def ids(prefix: str, n: int, width: int) -> pl.Expr:
     return pl.format(prefix + "{}", pl.int_range(n).cast(pl.String).str.zfill(width))
 
@@ -64,7 +53,7 @@ def ids(prefix: str, n: int, width: int) -> pl.Expr:
 def write_market(folder: Path, n: int, m: int, length: int) -> tuple[Path, Path, Path]:
     """P.csv (applicant_id,program_id,rank), C.csv (program_id,capacity), S.csv (scores)."""
     rng = np.random.default_rng(1)
-    lists = preference_lists(rng, n, m, length)
+    lists = random_lists(rng, n, m, length)
     applicant = pl.select(ids("a", n, 7).alias("a")).to_series()
     program = pl.select(ids("p", m, 5).alias("p")).to_series()
     paths = folder / "P.csv", folder / "C.csv", folder / "S.csv"
