@@ -124,3 +124,12 @@ def test_a_full_disk_is_a_named_refusal_and_leaves_nothing(
         write_table(pl.DataFrame({"id": ["a"]}), out)
     assert "the disk is full" in caught.value.messages[0]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_csv_that_is_not_utf8_is_refused_at_its_first_bad_byte(tmp_path: Path) -> None:
+    path = tmp_path / "E.csv"
+    path.write_bytes(b"entry_id,weight\na,1\nb\xe9,2\n")
+    with pytest.raises(InputError) as refused:
+        read_table(path)
+    (found,) = refused.value.problems
+    assert (found.code, found.location.line, found.location.column) == ("not-utf8", 3, 2)

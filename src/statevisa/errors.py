@@ -103,6 +103,12 @@ def table_problem(code: str, message: str, file: object, index: int, row_id: obj
     return problem(code, message, file=file, row=index + 2, row_id=row_id, field=column)
 
 
+def byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of byte `offset`: where a reader points at a bad byte."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, offset - line_start + 1
+
+
 class StatevisaError(Exception):
     """A user-facing error carrying one or more problems."""
 

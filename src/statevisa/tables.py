@@ -18,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
-from statevisa.errors import InputError, Problem, problem
+from statevisa.errors import InputError, Problem, byte_position, problem
 
 SUFFIXES = (".csv", ".parquet")
 DUPLICATED = re.compile(r"^(.*)_duplicated_\d+$")
@@ -105,11 +105,10 @@ def _csv_problem(path: Path, error: Exception) -> Problem:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as bad:
-        line = data.count(b"\n", 0, bad.start) + 1
-        column = bad.start - (data.rfind(b"\n", 0, bad.start) + 1) + 1
+        line, column = byte_position(data, bad.start)
         byte = data[bad.start]
         message = f"is not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8"
-        return problem("not-utf-8", message, file=path, line=line, column=column)
+        return problem("not-utf8", message, file=path, line=line, column=column)
     del data
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle, strict=True)

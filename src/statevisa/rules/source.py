@@ -19,7 +19,7 @@ from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
-from statevisa.errors import PolicyError, Problem, problem
+from statevisa.errors import PolicyError, Problem, byte_position, problem
 from statevisa.rules.model import Span
 
 MAX_POLICY_BYTES = 2_000_000
@@ -137,8 +137,7 @@ def decode_policy(raw: bytes, name: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        line, column = byte_position(raw, error.start)
         message = f"not UTF-8 text (byte {raw[error.start]:#04x}): save the file as UTF-8"
         raise PolicyError(at(Span(name, line, column), message, "not-utf8")) from None
 

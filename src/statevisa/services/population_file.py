@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from statevisa.errors import InputError, Problem, problem, table_problem
+from statevisa.errors import InputError, Problem, byte_position, problem, table_problem
 from statevisa.tables import read_table
 
 FIPS_LENGTHS = (2, 5)
@@ -101,8 +101,7 @@ def _check_file(path: Path) -> None:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        line, column = byte_position(data, error.start)
         raise InputError(
             problem(
                 "not-utf8",
