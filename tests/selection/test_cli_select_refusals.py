@@ -55,12 +55,19 @@ def test_match_refuses_to_write_over_any_input(cli: CliRunner, out: str) -> None
     assert {name: Path(name).read_text() for name in before} == before
 
 
+def test_round_refuses_to_write_over_its_scores(cli: CliRunner) -> None:
+    result = cli("select", "round", "--scores", "S.csv", "--invitations", "1", "--out", "./S.csv")
+    assert result.code == 2
+    assert "--out S.csv: is also the input S.csv: writing it would destroy the input" in result.stderr
+    assert Path("S.csv").read_text() == SCORES
+
+
 @pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
 def test_round_refuses_a_min_score_that_is_not_finite(cli: CliRunner, value: str) -> None:
     args = ["--scores", "S.csv", "--invitations", "1", "--min-score", value, "--out", "I.csv"]
     result = cli("select", "round", *args)
     assert result.code == 2
-    assert result.stderr.startswith("--min-score: ")
+    assert result.stderr.startswith(f"--min-score: {value} is not a finite score")
     assert not Path("I.csv").exists()
 
 
@@ -71,6 +78,7 @@ def test_verify_of_an_empty_winner_list_requires_slots(cli: CliRunner) -> None:
     assert result.code == 2
     assert "W.csv: has no winners" in result.stderr and "--slots" in result.stderr
     assert cli("select", "verify", *args, "--winners", "W.csv", "--slots", "0").code == 0
+    assert cli("select", "verify", *args, "--winners", "W.csv", "--slots", "1").code == 1
 
 
 @pytest.mark.parametrize(
