@@ -204,9 +204,11 @@ def test_the_formula_limits_leave_room_for_real_rules() -> None:
 # Numbers at the edges: both paths refuse alike, with a coded problem naming the row or case ----
 
 
-def paths(rule: str, x: str, sets: dict[str, str] | None = None, kind: str = "int") -> tuple[object, object]:
+def paths(
+    rule: str, x: str, sets: dict[str, str] | None = None, kind: str = "int", template: str = PROGRAM
+) -> tuple[object, object]:
     """(vectorised, per-case) answers for y = `rule` at x: the output, or the refusal's code."""
-    text = PROGRAM.replace("RULE", repr(rule)).replace("x: {type: int}", f"x: {{type: {kind}}}")
+    text = template.replace("RULE", repr(rule)).replace("x: {type: int}", f"x: {{type: {kind}}}")
     resolved = resolve(parse_program(text, Path("p.yaml")), dt.date(2025, 6, 1), sets)
     frame = pl.DataFrame({"id": ["a"], "x": [x]})
     answers: list[object] = []
@@ -245,6 +247,18 @@ def test_both_paths_refuse_out_of_range_results_alike(
     rule: str, x: str, sets: dict[str, str] | None, kind: str, expected: object
 ) -> None:
     assert paths(rule, x, sets, kind) == (expected, expected)
+
+
+GRID = PROGRAM.replace("{value: 2, cite: act}", "{value: 2, cite: act}\n  grid:\n    values:\n"
+                       "      2025-01-01: {value: {brackets: {0: 1, 10: 2}}, cite: act}")  # fmt: skip
+
+
+def test_an_overflow_inside_a_lookup_key_is_refused_by_both_paths_even_under_and() -> None:
+    """The vectorised `and` must not let a False beside it hide the null of a failed key."""
+    assert paths("grid[x * 2] > 1 and x < 0", str(2**62), kind="int, min: 0", template=GRID) == (
+        "int-overflow",
+        "int-overflow",
+    )
 
 
 @pytest.mark.parametrize("value", [".nan", ".inf", "-.inf", "99999999999999999999"])

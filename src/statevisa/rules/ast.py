@@ -111,6 +111,23 @@ class Lookup(Node):
     keys: tuple[Node, ...]
 
 
+def children(node: Node) -> tuple[Node, ...]:
+    """The direct sub-expressions of `node` (a lookup's table name included)."""
+    if isinstance(node, Negate | Not | Member):
+        return (node.operand,)
+    if isinstance(node, Arithmetic | Compare):
+        return (node.left, node.right)
+    if isinstance(node, Logic):
+        return node.operands
+    if isinstance(node, Conditional):
+        return (node.test, node.then, node.otherwise)
+    if isinstance(node, Call):
+        return node.args
+    if isinstance(node, Lookup):
+        return (node.table, *node.keys)
+    return ()
+
+
 def names_in(node: Node) -> set[str]:
     """Every name a formula refers to (lookup tables included)."""
     return set(ordered_names(node))
@@ -124,19 +141,5 @@ def ordered_names(node: Node) -> list[str]:
         current = stack.pop()
         if isinstance(current, Name):
             found.append((current.pos, current.id))
-        elif isinstance(current, Negate | Not):
-            stack.append(current.operand)
-        elif isinstance(current, Arithmetic | Compare):
-            stack.extend((current.left, current.right))
-        elif isinstance(current, Logic):
-            stack.extend(current.operands)
-        elif isinstance(current, Member):
-            stack.append(current.operand)
-        elif isinstance(current, Conditional):
-            stack.extend((current.test, current.then, current.otherwise))
-        elif isinstance(current, Call):
-            stack.extend(current.args)
-        elif isinstance(current, Lookup):
-            stack.append(current.table)
-            stack.extend(current.keys)
+        stack.extend(children(current))
     return list(dict.fromkeys(name for _, name in sorted(found)))

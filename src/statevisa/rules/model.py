@@ -155,6 +155,20 @@ class Brackets:
 Shape = Scalar | Table | Brackets
 
 
+def subshapes(shape: Shape) -> list[Shape]:
+    """The shapes one level inside `shape` (none inside a scalar)."""
+    if isinstance(shape, Scalar):
+        return []
+    return list(shape.shapes) if isinstance(shape, Brackets) else [sub for _, sub in shape.entries]
+
+
+def leaves(shape: Shape) -> list[int | float | bool | str]:
+    """Every value a lookup in `shape` can give."""
+    if isinstance(shape, Scalar):
+        return [shape.value]
+    return [leaf for sub in subshapes(shape) for leaf in leaves(sub)]
+
+
 def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 

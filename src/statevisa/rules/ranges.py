@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 
 from statevisa.rules import ast
-from statevisa.rules.model import Brackets, Kind, Scalar, Shape
+from statevisa.rules.model import Kind, leaves
 from statevisa.rules.resolve import Resolved
 
 Interval = tuple[float, float]
@@ -52,8 +52,8 @@ class Ranges:
             return self.call(node)
         if isinstance(node, ast.Lookup):
             shape = self.resolved.values[node.table.id].shape
-            leaves = [float(v) for v in _leaves(shape) if isinstance(v, int | float) and _numeric(v)]
-            return (min(leaves), max(leaves)) if leaves else ANY
+            values = [float(v) for v in leaves(shape) if isinstance(v, int | float) and _numeric(v)]
+            return (min(values), max(values)) if values else ANY
         return ANY
 
     def name(self, name: str) -> Interval:
@@ -133,10 +133,3 @@ def _hull(*parts: Interval) -> Interval:
 
 def _numeric(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _leaves(shape: Shape) -> list[int | float | bool | str]:
-    if isinstance(shape, Scalar):
-        return [shape.value]
-    inner = shape.shapes if isinstance(shape, Brackets) else [sub for _, sub in shape.entries]
-    return [leaf for sub in inner for leaf in _leaves(sub)]

@@ -17,7 +17,7 @@ import polars as pl
 from polars.expr.whenthen import ChainedThen, Then
 
 from statevisa.rules import ast
-from statevisa.rules.model import Brackets, Kind, Program, Scalar, Shape, Table, Type
+from statevisa.rules.model import Brackets, Kind, Program, Scalar, Shape, Table, Type, leaves, subshapes
 from statevisa.rules.ranges import Ranges
 from statevisa.rules.resolve import Resolved
 
@@ -93,8 +93,8 @@ class Compiler:
                 return True
             return node.function != "date" and all(self.is_int(arg) for arg in node.args)
         if isinstance(node, ast.Lookup):
-            leaves = _leaves(self.resolved.values[node.table.id].shape)
-            return all(isinstance(v, int) and not isinstance(v, bool) for v in leaves)
+            values = leaves(self.resolved.values[node.table.id].shape)
+            return all(isinstance(v, int) and not isinstance(v, bool) for v in values)
         return False
 
     def fails(self, node: ast.Node) -> bool:
@@ -110,7 +110,7 @@ class Compiler:
                 firsts = {s.bounds[0] for s in level if isinstance(s, Brackets)}
                 if any(not self.ranges.above(key, first) for first in firsts):
                     return True
-                inner = {id(sub): sub for s in level if not isinstance(s, Scalar) for sub in _subshapes(s)}
+                inner = {id(sub): sub for s in level if not isinstance(s, Scalar) for sub in subshapes(s)}
                 level = list(inner.values())
         return False
 
@@ -127,7 +127,7 @@ class Compiler:
                     self.failing[current.id] = self.may_fail(self.program.rules[current.id].node)
                 if self.failing[current.id]:
                     return True
-            stack.extend(_children(current))
+            stack.extend(ast.children(current))
         return False
 
     def arithmetic(self, node: ast.Arithmetic) -> pl.Expr:
@@ -320,31 +320,6 @@ def _whole(value: pl.Expr) -> pl.Expr:
 def _finite(value: pl.Expr) -> pl.Expr:
     """A decimal result, null where it is not finite (a division by zero, an overflow)."""
     return pl.when(value.cast(pl.Float64).is_finite()).then(value)
-
-
-def _children(node: ast.Node) -> list[ast.Node]:
-    if isinstance(node, ast.Negate | ast.Not | ast.Member):
-        return [node.operand]
-    if isinstance(node, ast.Arithmetic | ast.Compare):
-        return [node.left, node.right]
-    if isinstance(node, ast.Logic):
-        return list(node.operands)
-    if isinstance(node, ast.Conditional):
-        return [node.test, node.then, node.otherwise]
-    if isinstance(node, ast.Call):
-        return list(node.args)
-    return []
-
-
-def _subshapes(shape: Brackets | Table) -> list[Shape]:
-    return list(shape.shapes) if isinstance(shape, Brackets) else [sub for _, sub in shape.entries]
-
-
-def _leaves(shape: Shape) -> list[int | float | bool | str]:
-    if isinstance(shape, Scalar):
-        return [shape.value]
-    inner = shape.shapes if isinstance(shape, Brackets) else [sub for _, sub in shape.entries]
-    return [leaf for sub in inner for leaf in _leaves(sub)]
 
 
 def _chain(branches: list[tuple[pl.Expr, pl.Expr]]) -> pl.Expr:
