@@ -22,14 +22,14 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-from selection import random_lists  # bench/selection.py, beside this script
+from cli import run  # bench/cli.py, beside this script
+from selection import random_lists  # bench/selection.py
 
 SEED = bytes(range(32)).hex()
 STATEVISA = [str(Path(sys.executable).with_name("statevisa"))]
@@ -129,12 +129,6 @@ def lottery_cases(folder: Path, n: int, slots: int) -> list[Case]:
     verify = [*STATEVISA, "select", "verify", "--entries", str(entries), "--seed", SEED]
     verify += ["--commitment", commitment(bytes.fromhex(SEED)), "--winners", str(winners)]
     return [Case("lottery-20m", draw, floor), Case("verify-20m", verify, floor)]
-
-
-def run(arguments: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(arguments, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
 
 
 def measure(case: Case, repeat: int) -> None:
