@@ -1,21 +1,25 @@
-"""The `statevisa` command: one lazy group, one module per area, loaded only when used.
+"""The `statevisa` command: one lazy click group, one module per area, loaded only when used.
 
-`statevisa --help` and `statevisa programs list` must not pay for Polars and NumPy, so
-the top level knows each command by name and one line of help (`COMMANDS`) and imports
-its module only when that command runs (or shows its own help). Each area module holds
-Typer commands or a sub-app; each command parses its arguments, calls one service and
-renders the result.
+`statevisa --help` and `statevisa programs list` must not pay for Polars and NumPy, so the
+top level knows each command by name and one line of help (`COMMANDS`) and imports its module
+only when that command runs (or shows its own help). Each command parses its arguments, calls
+one service and renders the result.
+
+Adding an area is one line in `COMMANDS`. Write `statevisa/cli/<area>.py` holding
+``app = Group("<area>", help=..., no_args_is_help=True)`` (this module's `Group`) and its
+commands (``@app.command("verb")`` with ``@click.option`` typed by `statevisa.cli.params`),
+importing services, Polars and NumPy inside the command bodies; then add
+``"<area>": ("statevisa.cli.<area>:app", "One line of help.")``. A single command works the
+same way (a `click.Command` instead of a group). The CLI is plain click, not Typer: see
+CONTRIBUTING.md for why.
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
-from typing import Any
 
-from typer._click.core import Command, Context
-from typer._click.formatting import HelpFormatter
-from typer.core import TyperGroup
+import click
 
 from statevisa.errors import StatevisaError
 
@@ -24,7 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "statevisa.cli.demo:demo",
         "Run the shipped programs on synthetic people and on real Census data.",
     ),
-    "programs": ("statevisa.cli.rules:programs_app", "The shipped programs: list, show."),
+    "programs": ("statevisa.cli.rules:programs", "The shipped programs: list, show."),
     "check": (
         "statevisa.cli.rules:check",
         "Check a policy file: exit 0 when valid, 2 with file:line:col messages.",
@@ -51,39 +55,42 @@ COMMANDS: dict[str, tuple[str, str]] = {
 """Command name → (module:attribute, one line of help for the top-level listing)."""
 
 
-def load_command(name: str) -> Command:
-    """Import the module behind `name` and turn its Typer app or function into a command.
-
-    Typer vendors click as ``typer._click``; the lazy group is built on that copy so it needs
-    no second dependency.
-    """
-    import typer
-    import typer.main
-
-    target, short = COMMANDS[name]
+def load_command(name: str) -> click.Command:
+    """Import the module behind `name` and return its click command or group, named `name`."""
+    target, _ = COMMANDS[name]
     module_name, attribute = target.split(":")
-    found: Any = getattr(importlib.import_module(module_name), attribute)
-    if isinstance(found, typer.Typer):
-        group = typer.main.get_group(found)
-        group.name = name
-        return group
-    single = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-    single.command(name, help=found.__doc__ or short, no_args_is_help=name == "allocate")(found)
-    command = typer.main.get_command(single)
+    command = getattr(importlib.import_module(module_name), attribute)
+    if not isinstance(command, click.Command):
+        raise TypeError(f"COMMANDS[{name!r}]: {target} is not a click.Command or click.Group")
     command.name = name
     return command
 
 
-class LazyGroup(TyperGroup):
+class Group(click.Group):
+    """A click group that lists its commands in the order they were added, each with its whole
+    first sentence (click sorts them and cuts the sentence at the terminal's width)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        rows = [(name, self.commands[name].get_short_help_str(sys.maxsize)) for name in names]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+class LazyGroup(Group):
     """A group whose commands are imported on first use; the listing uses the static help lines."""
 
-    def list_commands(self, ctx: Context) -> list[str]:
+    def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
 
-    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         return load_command(cmd_name) if cmd_name in COMMANDS else None
 
-    def format_commands(self, ctx: Context, formatter: HelpFormatter) -> None:
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with formatter.section("Commands"):
             formatter.write_dl([(name, short) for name, (_, short) in COMMANDS.items()])
 
@@ -92,7 +99,7 @@ app = LazyGroup(
     name="statevisa",
     help="Programs as code, allocation, selection and cooperation law for state immigration.",
     no_args_is_help=True,
-    rich_markup_mode=None,
+    context_settings={"show_default": True},
 )
 
 

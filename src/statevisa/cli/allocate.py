@@ -11,12 +11,13 @@ result: a table for people, or ``--format csv|json`` for scripts, when there is 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
-import typer
+import click
 
 from statevisa.cli.common import stderr, stdout
-from statevisa.cli.render import Format, FormatOption, emit
+from statevisa.cli.params import PATH, Whole
+from statevisa.cli.render import Format, emit, format_option
 from statevisa.cli.rules import parse_on, show_warnings
 from statevisa.errors import InputError, problem
 
@@ -26,32 +27,30 @@ if TYPE_CHECKING:
 METHOD_HELP = "hamilton | huntington-hill | webster | jefferson | adams | equal"
 
 
+@click.command("allocate", no_args_is_help=True)
+@click.option("--total", type=Whole(), help="Whole number to share (floors included).")
+@click.option("--population", type=PATH, help="CSV/Parquet with fips,population.")
+@click.option("--among", help="Use vendored Census populations: states|counties.")
+@click.option("--year", type=Whole(), help="July 1 estimate year (--among).")
+@click.option("--method", help=METHOD_HELP)
+@click.option("--minimum", type=Whole(), default=0, help="At least K per unit (0: none).")
+@click.option("--floor", type=Whole(), default=0, help="Fixed F per unit before the proportional split.")
+@click.option("--out", type=PATH, help="Write fips,allocation,... here.")
+@click.option("--program", help="Read the floor, pool and method from a program file (w-visa).")
+@click.option("--on", help="With --program: the date its parameters are read for.")
+@format_option
 def allocate(
-    total: Annotated[
-        int | None, typer.Option("--total", help="Whole number to share (floors included).")
-    ] = None,
-    population: Annotated[
-        Path | None, typer.Option("--population", help="CSV/Parquet with fips,population.")
-    ] = None,
-    among: Annotated[
-        str | None,
-        typer.Option("--among", help="Use vendored Census populations: states|counties."),
-    ] = None,
-    year: Annotated[int | None, typer.Option("--year", help="July 1 estimate year (--among).")] = None,
-    method: Annotated[str | None, typer.Option("--method", help=METHOD_HELP)] = None,
-    minimum: Annotated[int, typer.Option("--minimum", help="At least K per unit (0: none).")] = 0,
-    floor: Annotated[
-        int, typer.Option("--floor", help="Fixed F per unit before the proportional split.")
-    ] = 0,
-    out: Annotated[Path | None, typer.Option("--out", help="Write fips,allocation,... here.")] = None,
-    program: Annotated[
-        str | None,
-        typer.Option("--program", help="Read the floor, pool and method from a program file (w-visa)."),
-    ] = None,
-    on: Annotated[
-        str | None, typer.Option("--on", help="With --program: the date its parameters are read for.")
-    ] = None,
-    fmt: FormatOption = Format.table,
+    total: int | None,
+    population: Path | None,
+    among: str | None,
+    year: int | None,
+    method: str | None,
+    minimum: int,
+    floor: int,
+    out: Path | None,
+    program: str | None,
+    on: str | None,
+    fmt: Format,
 ) -> None:
     """Apportion a total among states or counties by population (Hamilton, Huntington-Hill, ...)."""
     from statevisa.services import allocation as service

@@ -7,13 +7,12 @@ checks passed and run) for scripts.
 
 from __future__ import annotations
 
-import typer
-
+from statevisa.cli import Group
 from statevisa.cli.common import stdout
-from statevisa.cli.render import Format, FormatOption, emit
+from statevisa.cli.render import Format, emit, format_option
 
-app = typer.Typer(
-    help="Vendored reference data (Census, BLS, us-atlas) with provenance.", no_args_is_help=True
+app = Group(
+    "data", help="Vendored reference data (Census, BLS, us-atlas) with provenance.", no_args_is_help=True
 )
 
 COLUMNS = (
@@ -31,7 +30,8 @@ COLUMNS = (
 
 
 @app.command("list")
-def list_datasets(fmt: FormatOption = Format.table) -> None:
+@format_option
+def list_datasets(fmt: Format) -> None:
     """Show each vendored dataset: id, vintage, source, rows and the build-time checks."""
     from statevisa.services.reference import datasets
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+import click
 from rich.table import Table
 
 from statevisa.cli.common import stdout
-from statevisa.cli.rules import OnOption, parse_on, show_warnings
+from statevisa.cli.rules import on_option, parse_on, show_warnings
 
 if TYPE_CHECKING:
     from statevisa.services.sim import Bin, DemoRun, OutputSummary
@@ -23,7 +24,9 @@ if TYPE_CHECKING:
 BAR_WIDTH = 40
 
 
-def demo(on: OnOption = None) -> None:
+@click.command("demo")
+@on_option
+def demo(on: str | None) -> None:
     """Evaluate the shipped programs on the shipped synthetic populations and summarise."""
     from statevisa.services.sim import demo_runs
 

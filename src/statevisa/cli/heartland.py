@@ -9,43 +9,43 @@ on stderr pointing to docs/programs/heartland.md#defaults).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
-import typer
+import click
 
+from statevisa.cli import Group
 from statevisa.cli.common import stderr, stdout, warn
-from statevisa.cli.rules import OnOption, parse_on, show_explanation, show_warnings
+from statevisa.cli.params import PATH, Argument, Number, Whole
+from statevisa.cli.rules import on_option, parse_on, show_explanation, show_warnings
 
 if TYPE_CHECKING:
     from statevisa.services.heartland import Options, Summary
 
-app = typer.Typer(
+app = Group(
+    "heartland",
     help="Heartland Visa (S. 5644) counties: eligibility, opt-in and caps (default encoding, not bill text).",
     no_args_is_help=True,
 )
 
 METHOD_HELP = "hamilton, huntington-hill, webster, jefferson, adams, equal or none (one national pool)."
-YearOpt = Annotated[int | None, typer.Option("--year", help="End year Y of the growth window (July 1).")]
-WindowOpt = Annotated[int | None, typer.Option("--window", help="Window length W in years: Y - W -> Y.")]
-CombineOpt = Annotated[
-    str | None, typer.Option("--combine", help="any (test a OR b) or all.", show_default=False)
-]
-RatioOpt = Annotated[
-    float | None,
-    typer.Option("--growth-ratio", help="Test (a): growth < ratio x national growth."),
-]
-PrimeOpt = Annotated[
-    bool | None,
-    typer.Option(
-        "--prime-age/--no-prime-age",
-        help="Use test (b), prime-age decline (default: the policy file's).",
-        show_default=False,
-    ),
-]
-ExcludeOpt = Annotated[
-    list[str] | None,
-    typer.Option("--exclude", help="Housing exclusion: a county FIPS to remove (repeatable)."),
-]
+year_option = click.option("--year", type=Whole(), help="End year Y of the growth window (July 1).")
+window_option = click.option("--window", type=Whole(), help="Window length W in years: Y - W -> Y.")
+combine_option = click.option("--combine", help="any (test a OR b) or all.")
+ratio_option = click.option(
+    "--growth-ratio", type=Number(), help="Test (a): growth < ratio x national growth."
+)
+prime_option = click.option(
+    "--prime-age/--no-prime-age",
+    default=None,
+    help="Use test (b), prime-age decline (default: the policy file's).",
+)
+exclude_option = click.option(
+    "--exclude", multiple=True, help="Housing exclusion: a county FIPS to remove (repeatable)."
+)
+universe_option = click.option(
+    "--universe", default="listing", help="listing (growth vintage) or opt-in (newest)."
+)
+out_option = click.option("--out", type=PATH, help="Write one row per county.")
 
 
 def _options(
@@ -54,12 +54,12 @@ def _options(
     combine: str | None,
     ratio: float | None,
     prime_age: bool | None,
-    exclude: list[str] | None,
+    exclude: tuple[str, ...],
     universe: str = "listing",
 ) -> Options:
     from statevisa.services.heartland import Options
 
-    return Options(year, window, combine, ratio, prime_age, tuple(exclude or ()), universe)
+    return Options(year, window, combine, ratio, prime_age, exclude, universe)
 
 
 def _note(basis: str, warnings: tuple[str, ...]) -> None:
@@ -98,18 +98,25 @@ def _summary_table(summary: Summary) -> object:
 
 
 @app.command("counties")
+@year_option
+@window_option
+@out_option
+@combine_option
+@ratio_option
+@prime_option
+@exclude_option
+@universe_option
+@on_option
 def counties(
-    year: YearOpt = None,
-    window: WindowOpt = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Write one row per county.")] = None,
-    combine: CombineOpt = None,
-    growth_ratio: RatioOpt = None,
-    prime_age: PrimeOpt = None,
-    exclude: ExcludeOpt = None,
-    universe: Annotated[
-        str, typer.Option("--universe", help="listing (growth vintage) or opt-in (newest).")
-    ] = "listing",
-    on: OnOption = None,
+    year: int | None,
+    window: int | None,
+    out: Path | None,
+    combine: str | None,
+    growth_ratio: float | None,
+    prime_age: bool | None,
+    exclude: tuple[str, ...],
+    universe: str,
+    on: str | None,
 ) -> None:
     """County eligibility over the W years ending in Y, within one Census vintage."""
     from statevisa.services import heartland as service
@@ -123,19 +130,27 @@ def counties(
 
 
 @app.command("explain")
+@click.argument("fips", cls=Argument, help="A county FIPS code, e.g. 06037.")
+@year_option
+@window_option
+@combine_option
+@ratio_option
+@prime_option
+@exclude_option
+@universe_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@on_option
 def explain_county(
-    fips: Annotated[str, typer.Argument(help="A county FIPS code, e.g. 06037.")],
-    year: YearOpt = None,
-    window: WindowOpt = None,
-    combine: CombineOpt = None,
-    growth_ratio: RatioOpt = None,
-    prime_age: PrimeOpt = None,
-    exclude: ExcludeOpt = None,
-    universe: Annotated[
-        str, typer.Option("--universe", help="listing (growth vintage) or opt-in (newest).")
-    ] = "listing",
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
-    on: OnOption = None,
+    fips: str,
+    year: int | None,
+    window: int | None,
+    combine: str | None,
+    growth_ratio: float | None,
+    prime_age: bool | None,
+    exclude: tuple[str, ...],
+    universe: str,
+    as_json: bool,
+    on: str | None,
 ) -> None:
     """Explain one county's decision with the heartland policy file, from the vendored data."""
     from statevisa.services import heartland as service
@@ -147,25 +162,35 @@ def explain_county(
 
 
 @app.command("allocate")
+@click.option("--participants", type=PATH, required=True, help="CSV/Parquet with a `fips` column.")
+@out_option
+@click.option("--cap", type=Whole(), help="National cap (default: the policy file's).")
+@click.option("--method", help=METHOD_HELP)
+@click.option("--weight", help="population or prime_age.")
+@click.option("--minimum", type=Whole(), help="Minimum per county.")
+@click.option("--periods", type=Whole(), help="Issuance periods a year (4 = quarterly).")
+@year_option
+@window_option
+@combine_option
+@ratio_option
+@prime_option
+@exclude_option
+@on_option
 def allocate_cap(
-    participants: Annotated[Path, typer.Option("--participants", help="CSV/Parquet with a `fips` column.")],
-    out: Annotated[Path | None, typer.Option("--out", help="Write one row per county.")] = None,
-    cap: Annotated[
-        int | None, typer.Option("--cap", help="National cap (default: the policy file's).")
-    ] = None,
-    method: Annotated[str | None, typer.Option("--method", help=METHOD_HELP)] = None,
-    weight: Annotated[str | None, typer.Option("--weight", help="population or prime_age.")] = None,
-    minimum: Annotated[int | None, typer.Option("--minimum", help="Minimum per county.")] = None,
-    periods: Annotated[
-        int | None, typer.Option("--periods", help="Issuance periods a year (4 = quarterly).")
-    ] = None,
-    year: YearOpt = None,
-    window: WindowOpt = None,
-    combine: CombineOpt = None,
-    growth_ratio: RatioOpt = None,
-    prime_age: PrimeOpt = None,
-    exclude: ExcludeOpt = None,
-    on: OnOption = None,
+    participants: Path,
+    out: Path | None,
+    cap: int | None,
+    method: str | None,
+    weight: str | None,
+    minimum: int | None,
+    periods: int | None,
+    year: int | None,
+    window: int | None,
+    combine: str | None,
+    growth_ratio: float | None,
+    prime_age: bool | None,
+    exclude: tuple[str, ...],
+    on: str | None,
 ) -> None:
     """Split the national cap among participating eligible counties (ineligible ones refused)."""
     from rich.table import Table

@@ -12,11 +12,12 @@ import io
 import json
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
-import typer
+import click
 
 from statevisa.cli.common import stdout
+from statevisa.cli.params import Choice
 from statevisa.rules.explain import Trace, TraceKind, show
 
 if TYPE_CHECKING:
@@ -36,9 +37,14 @@ class Format(StrEnum):
     json = "json"
 
 
-FormatOption = Annotated[
-    Format, typer.Option("--format", help="table for people; csv or json for scripts.", case_sensitive=False)
-]
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=Choice(Format, case_sensitive=False),
+    default=Format.table,
+    help="table for people; csv or json for scripts.",
+)
+"""`--format table|csv|json`, passed to the command as `fmt`."""
 
 
 def emit(
@@ -51,7 +57,7 @@ def emit(
 ) -> None:
     """Write `records` (one mapping per row, keys `columns`) in the chosen format on stdout."""
     if fmt is Format.json:
-        typer.echo(
+        click.echo(
             json.dumps([{c: r.get(c) for c in columns} for r in records], indent=2, ensure_ascii=False)
         )
         return
@@ -60,7 +66,7 @@ def emit(
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
         writer.writerows([["" if r.get(c) is None else r.get(c) for c in columns] for r in records])
-        typer.echo(buffer.getvalue(), nl=False)
+        click.echo(buffer.getvalue(), nl=False)
         return
     from rich.table import Table
 

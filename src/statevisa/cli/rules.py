@@ -11,16 +11,17 @@ import datetime as dt
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
 
-import typer
+import click
 
+from statevisa.cli import Group
 from statevisa.cli.common import BUSY_ROWS, busy, stderr, stdout, warn
-from statevisa.cli.render import Format, FormatOption, emit
+from statevisa.cli.params import PATH, Argument
+from statevisa.cli.render import Format, emit, format_option
 from statevisa.errors import InputError, problem
 from statevisa.services import programs as service
 
-programs_app = typer.Typer(help="The shipped programs.", no_args_is_help=True)
+programs = Group("programs", help="The shipped programs.", no_args_is_help=True)
 
 
 def parse_on(value: str | None, option: str = "--on") -> dt.date:
@@ -37,10 +38,10 @@ def parse_on(value: str | None, option: str = "--on") -> dt.date:
         ) from None
 
 
-def parse_sets(values: list[str] | None) -> dict[str, str]:
+def parse_sets(values: tuple[str, ...]) -> dict[str, str]:
     """`--set NAME=VALUE` options as a mapping."""
     found: dict[str, str] = {}
-    for item in values or []:
+    for item in values:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise InputError(problem("not-name-value", f"'{item}' is not NAME=VALUE", field="--set"))
@@ -48,12 +49,13 @@ def parse_sets(values: list[str] | None) -> dict[str, str]:
     return found
 
 
-OnOption = Annotated[str | None, typer.Option("--on", help="Evaluation date YYYY-MM-DD (default: today).")]
-SetOption = Annotated[
-    list[str] | None,
-    typer.Option("--set", help="Scenario value for a parameter, NAME=VALUE (repeatable)."),
-]
-ProgramArgument = Annotated[str, typer.Argument(help="A shipped program id or a path to a program file.")]
+on_option = click.option("--on", help="Evaluation date YYYY-MM-DD (default: today).")
+set_option = click.option(
+    "--set", "set_", multiple=True, help="Scenario value for a parameter, NAME=VALUE (repeatable)."
+)
+program_argument = click.argument(
+    "program", cls=Argument, help="A shipped program id or a path to a program file."
+)
 
 
 def show_warnings(warnings: tuple[str, ...]) -> None:
@@ -68,8 +70,9 @@ def open_program(reference: str, on: dt.date, sets: dict[str, str]) -> service.O
     return opened
 
 
-@programs_app.command("list")
-def programs_list(fmt: FormatOption = Format.table) -> None:
+@programs.command("list")
+@format_option
+def programs_list(fmt: Format) -> None:
     """List the shipped programs: id, title, jurisdiction, status, version, folder."""
     records = [vars(item) for item in service.list_programs()]
     if fmt is Format.table:  # the short fields never wrap; the title takes what width is left
@@ -79,8 +82,11 @@ def programs_list(fmt: FormatOption = Format.table) -> None:
     emit(records, ["id", "title", "jurisdiction", "status", "version", "folder"], fmt)
 
 
-@programs_app.command("show")
-def programs_show(program: ProgramArgument, on: OnOption = None, fmt: FormatOption = Format.table) -> None:
+@programs.command("show")
+@program_argument
+@on_option
+@format_option
+def programs_show(program: str, on: str | None, fmt: Format) -> None:
     """Show a program on a date: each parameter in force with its status and source; inputs; outputs."""
     view = service.show_program(program, parse_on(on))
     prog = view.program
@@ -112,42 +118,45 @@ def programs_show(program: ProgramArgument, on: OnOption = None, fmt: FormatOpti
     stdout.print("outputs: " + ", ".join(view.outputs), markup=False)
 
 
-def check(file: Annotated[Path, typer.Argument(help="A program.yaml to check.")]) -> None:
+@click.command("check")
+@click.argument("file", cls=Argument, type=PATH, help="A program.yaml to check.")
+def check(file: Path) -> None:
     """Check a policy file: exit 0 when valid, 2 with file:line:col messages otherwise."""
     program = service.check(file)
-    typer.echo(
+    click.echo(
         f"{file}: ok: {program.id} {program.version}, {len(program.inputs)} inputs, "
         f"{len(program.parameters)} parameters, {len(program.rules)} rules"
     )
 
 
+@click.command("evaluate")
+@program_argument
+@click.option("--input", type=PATH, required=True, help="People to evaluate: .csv or .parquet.")
+@click.option("--out", type=PATH, required=True, help="Where to write id and every output: .csv or .parquet.")
+@on_option
+@set_option
+@click.option(
+    "--keep", multiple=True, help="Copy this input column to the output, after the outputs (repeatable)."
+)
 def evaluate(
-    program: ProgramArgument,
-    input: Annotated[Path, typer.Option("--input", help="People to evaluate: .csv or .parquet.")],
-    out: Annotated[Path, typer.Option("--out", help="Where to write id and every output: .csv or .parquet.")],
-    on: OnOption = None,
-    set_: SetOption = None,
-    keep: Annotated[
-        list[str] | None,
-        typer.Option("--keep", help="Copy this input column to the output, after the outputs (repeatable)."),
-    ] = None,
+    program: str, input: Path, out: Path, on: str | None, set_: tuple[str, ...], keep: tuple[str, ...]
 ) -> None:
     """Evaluate a program for every row of a table; writes nothing unless every row is valid."""
     date, sets = parse_on(on), parse_sets(set_)
     large = input.is_file() and input.stat().st_size > 50_000_000
     with busy(f"evaluating {input}", BUSY_ROWS if large else 0):
-        done = service.evaluate_table(program, input, out, date, sets, keep or ())
+        done = service.evaluate_table(program, input, out, date, sets, keep)
     show_warnings(done.warnings)
     stderr.print(f"{done.program.id}: {done.rows:,} rows evaluated on {done.on} → {out}", markup=False)
 
 
-def explain(
-    program: ProgramArgument,
-    case: Annotated[Path, typer.Option("--case", help="One case as a JSON object of input values.")],
-    on: OnOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
-    set_: SetOption = None,
-) -> None:
+@click.command("explain")
+@program_argument
+@click.option("--case", type=PATH, required=True, help="One case as a JSON object of input values.")
+@on_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@set_option
+def explain(program: str, case: Path, on: str | None, as_json: bool, set_: tuple[str, ...]) -> None:
     """Explain one case: every output, the rules, inputs and dated, cited parameters behind it."""
     explanation = service.explain_case(program, case, parse_on(on), parse_sets(set_))
     show_warnings(explanation.warnings)
@@ -160,7 +169,7 @@ def show_explanation(explanation: service.Explanation, as_json: bool) -> None:
     from statevisa.rules.explain import show
 
     if as_json:
-        typer.echo(json.dumps(explanation.to_json(), indent=2, ensure_ascii=False, allow_nan=False))
+        click.echo(json.dumps(explanation.to_json(), indent=2, ensure_ascii=False, allow_nan=False))
         return
     resolved, result = explanation.resolved, explanation.result
     prog = resolved.program
@@ -188,13 +197,16 @@ def show_explanation(explanation: service.Explanation, as_json: bool) -> None:
             stdout.print(f"  {ref.key}  {ref.title}" + (f" <{ref.url}>" if ref.url else ""), markup=False)
 
 
-def test(
-    path: Annotated[
-        Path | None,
-        typer.Argument(help="A case file, a program folder or a tree (default: all shipped)."),
-    ] = None,
-    fmt: FormatOption = Format.table,
-) -> None:
+@click.command("test")
+@click.argument(
+    "path",
+    cls=Argument,
+    type=PATH,
+    required=False,
+    help="A case file, a program folder or a tree (default: all shipped).",
+)
+@format_option
+def test(path: Path | None, fmt: Format) -> None:
     """Run the YAML case tests beside the programs, through both evaluators."""
     from statevisa.programs import PROGRAMS_DIR
 
@@ -218,7 +230,7 @@ def test(
     if fmt is Format.table:
         stdout.print(f"{passed} passed, {failed} failed")
     if failed:
-        raise typer.Exit(1)
+        raise click.exceptions.Exit(1)
 
 
 def _short(path: Path, root: Path) -> str:

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import NoReturn
 
-import typer
+import click
 
+from statevisa.cli import Group
 from statevisa.cli.common import busy, print_errors, stdout
+from statevisa.cli.params import PATH, Choice, Number, Whole
 
-app = typer.Typer(
+app = Group(
+    "select",
     help="Selection: ranked rounds, verifiable weighted lotteries, stable matching.",
     no_args_is_help=True,
 )
@@ -32,19 +35,23 @@ class Proposing(StrEnum):
 
 
 @app.command("round")
+@click.option("--scores", type=PATH, required=True, help="applicant_id,score,submitted_at")
+@click.option("--invitations", type=Whole(0), required=True, help="Invitations to issue")
+@click.option("--out", type=PATH, required=True, help="Output: applicant_id,rank")
+@click.option("--min-score", type=Number(), help="Lowest eligible score (inclusive)")
+@click.option(
+    "--only", multiple=True, help="A category round: only rows where this true/false column is true"
+)
+@click.option("--id-column", default="applicant_id", help="Column of applicant ids")
+@click.option("--score-column", default="score", help="Column of scores")
 def round_command(
-    scores: Annotated[Path, typer.Option("--scores", help="applicant_id,score,submitted_at")],
-    invitations: Annotated[int, typer.Option("--invitations", min=0, help="Invitations to issue")],
-    out: Annotated[Path, typer.Option("--out", help="Output: applicant_id,rank")],
-    min_score: Annotated[
-        float | None, typer.Option("--min-score", help="Lowest eligible score (inclusive)")
-    ] = None,
-    only: Annotated[
-        list[str] | None,
-        typer.Option("--only", help="A category round: only rows where this true/false column is true"),
-    ] = None,
-    id_column: Annotated[str, typer.Option("--id-column", help="Column of applicant ids")] = "applicant_id",
-    score_column: Annotated[str, typer.Option("--score-column", help="Column of scores")] = "score",
+    scores: Path,
+    invitations: int,
+    out: Path,
+    min_score: float | None,
+    only: tuple[str, ...],
+    id_column: str,
+    score_column: str,
 ) -> None:
     """Invite the top applicants by score; ties go to the earlier submission, then the smaller id."""
     from statevisa.services import selection as service
@@ -54,39 +61,33 @@ def round_command(
         invitations,
         out,
         min_score=min_score,
-        only=tuple(only or ()),
+        only=only,
         id_column=id_column,
         score_column=score_column,
     )
 
 
 @app.command("commit")
-def commit_command(
-    seed: Annotated[str, typer.Option("--seed", help="At least 16 random bytes in hex")],
-) -> None:
+@click.option("--seed", required=True, help="At least 16 random bytes in hex")
+def commit_command(seed: str) -> None:
     """Print the commitment to publish before the draw (SHA-256 of a tag and the seed)."""
     from statevisa.services import selection as service
 
     stdout.print(service.commitment(seed), markup=False)
 
 
-WeightColumn = Annotated[
-    str | None,
-    typer.Option(
-        "--weight-column",
-        help="Column of weights (default: 'weight' when the table has it, else all 1)",
-    ),
-]
+weight_column_option = click.option(
+    "--weight-column", help="Column of weights (default: 'weight' when the table has it, else all 1)"
+)
 
 
 @app.command("lottery")
-def lottery_command(
-    entries: Annotated[Path, typer.Option("--entries", help="entry_id[,weight]")],
-    slots: Annotated[int, typer.Option("--slots", min=0, help="Number of winners")],
-    seed: Annotated[str, typer.Option("--seed", help="The committed seed, in hex")],
-    out: Annotated[Path, typer.Option("--out", help="Output: entry_id,order")],
-    weight_column: WeightColumn = None,
-) -> None:
+@click.option("--entries", type=PATH, required=True, help="entry_id[,weight]")
+@click.option("--slots", type=Whole(0), required=True, help="Number of winners")
+@click.option("--seed", required=True, help="The committed seed, in hex")
+@click.option("--out", type=PATH, required=True, help="Output: entry_id,order")
+@weight_column_option
+def lottery_command(entries: Path, slots: int, seed: str, out: Path, weight_column: str | None) -> None:
     """Draw min(N, entries) distinct winners by weighted sampling without replacement."""
     from statevisa.services import selection as service
 
@@ -94,16 +95,14 @@ def lottery_command(
 
 
 @app.command("verify")
+@click.option("--entries", type=PATH, required=True, help="entry_id[,weight]")
+@click.option("--seed", required=True, help="The revealed seed, in hex")
+@click.option("--commitment", required=True, help="The published commitment")
+@click.option("--winners", type=PATH, required=True, help="The published entry_id,order")
+@weight_column_option
+@click.option("--slots", type=Whole(0), help="Also check the number of winners (needed for an empty list)")
 def verify_command(
-    entries: Annotated[Path, typer.Option("--entries", help="entry_id[,weight]")],
-    seed: Annotated[str, typer.Option("--seed", help="The revealed seed, in hex")],
-    commitment: Annotated[str, typer.Option("--commitment", help="The published commitment")],
-    winners: Annotated[Path, typer.Option("--winners", help="The published entry_id,order")],
-    weight_column: WeightColumn = None,
-    slots: Annotated[
-        int | None,
-        typer.Option("--slots", min=0, help="Also check the number of winners (needed for an empty list)"),
-    ] = None,
+    entries: Path, seed: str, commitment: str, winners: Path, weight_column: str | None, slots: int | None
 ) -> None:
     """Exit 0 only if the commitment matches the seed and the winners are the seed's draw."""
     from statevisa.services import selection as service
@@ -119,21 +118,23 @@ def verify_command(
 def verification_failed(message: str) -> NoReturn:
     """Report a verification failure (exit 1: the input was fine, the claim was not)."""
     print_errors([message])
-    raise typer.Exit(1)
+    raise click.exceptions.Exit(1)
 
 
 @app.command("match")
+@click.option("--preferences", type=PATH, required=True, help="applicant_id,program_id,rank")
+@click.option("--capacities", type=PATH, required=True, help="program_id,capacity")
+@click.option("--out", type=PATH, required=True, help="Output: applicant_id,program_id")
+@click.option("--priorities", type=PATH, help="program_id,applicant_id,rank")
+@click.option("--scores", type=PATH, help="applicant_id,score[,submitted_at]")
+@click.option("--proposing", type=Choice(Proposing), default=Proposing.applicants, help="Which side proposes")
 def match_command(
-    preferences: Annotated[Path, typer.Option("--preferences", help="applicant_id,program_id,rank")],
-    capacities: Annotated[Path, typer.Option("--capacities", help="program_id,capacity")],
-    out: Annotated[Path, typer.Option("--out", help="Output: applicant_id,program_id")],
-    priorities: Annotated[
-        Path | None, typer.Option("--priorities", help="program_id,applicant_id,rank")
-    ] = None,
-    scores: Annotated[Path | None, typer.Option("--scores", help="applicant_id,score[,submitted_at]")] = None,
-    proposing: Annotated[
-        Proposing, typer.Option("--proposing", help="Which side proposes")
-    ] = Proposing.applicants,
+    preferences: Path,
+    capacities: Path,
+    out: Path,
+    priorities: Path | None,
+    scores: Path | None,
+    proposing: Proposing,
 ) -> None:
     """Stable matching with capacities by deferred acceptance (applicant-optimal by default)."""
     from statevisa.services import selection as service
@@ -154,8 +155,8 @@ def _register_programs() -> None:
     from statevisa.cli.select_h1b import h1b_command
     from statevisa.cli.select_place import place_command
 
-    app.command("h1b")(h1b_command)
-    app.command("place")(place_command)
+    app.add_command(h1b_command)
+    app.add_command(place_command)
 
 
 _register_programs()

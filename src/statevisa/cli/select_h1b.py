@@ -10,27 +10,31 @@ to `statevisa.services.selection_programs.h1b_select`; this module only renders.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
 
-import typer
+import click
 
 from statevisa.cli.common import busy, stderr, stdout
+from statevisa.cli.params import PATH, Whole
 
 REGISTRATIONS_HELP = "registration_id, beneficiary_id, wage_level, advanced_degree"
 
 
+@click.command("h1b")
+@click.option("--registrations", "registrations_file", type=PATH, required=True, help=REGISTRATIONS_HELP)
+@click.option("--seed", required=True, help="The committed seed, in hex")
+@click.option("--season-opens", "season", required=True, help="Date the registration window opened")
+@click.option("--regular", type=Whole(0), required=True, help="Entries to select in the regular round")
+@click.option("--advanced", type=Whole(0), required=True, help="Entries to select in the advanced round")
+@click.option("--out", type=PATH, help="Write entry_id,round,order")
+@click.option("--check", type=PATH, help="Instead of writing, check a published selection")
 def h1b_command(
-    registrations_file: Annotated[Path, typer.Option("--registrations", help=REGISTRATIONS_HELP)],
-    seed: Annotated[str, typer.Option("--seed", help="The committed seed, in hex")],
-    season: Annotated[str, typer.Option("--season-opens", help="Date the registration window opened")],
-    regular: Annotated[int, typer.Option("--regular", min=0, help="Entries to select in the regular round")],
-    advanced: Annotated[
-        int, typer.Option("--advanced", min=0, help="Entries to select in the advanced round")
-    ],
-    out: Annotated[Path | None, typer.Option("--out", help="Write entry_id,round,order")] = None,
-    check: Annotated[
-        Path | None, typer.Option("--check", help="Instead of writing, check a published selection")
-    ] = None,
+    registrations_file: Path,
+    seed: str,
+    season: str,
+    regular: int,
+    advanced: int,
+    out: Path | None,
+    check: Path | None,
 ) -> None:
     """H-1B cap selection: weighted by wage level, regular round then advanced degree (as in force)."""
     from statevisa.cli.rules import parse_on
@@ -57,5 +61,5 @@ def h1b_command(
         return
     if done.failure is not None:
         stdout.print(str(done.failure), markup=False)
-        raise typer.Exit(1)
+        raise click.exceptions.Exit(1)
     stdout.print(f"verified: {done.selected} selections match the seed and the h1b rules", markup=False)

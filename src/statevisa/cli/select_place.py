@@ -7,22 +7,20 @@ and place in, one place (or none) per case out, with the total predicted outcome
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
 
-import typer
+import click
 
 from statevisa.cli.common import busy, stderr
+from statevisa.cli.params import PATH
 
 
-def place_command(
-    outcomes: Annotated[Path, typer.Option("--outcomes", help="applicant_id,program_id,outcome")],
-    capacities: Annotated[Path, typer.Option("--capacities", help="program_id,capacity")],
-    out: Annotated[Path, typer.Option("--out", help="Output: applicant_id,program_id,outcome")],
-    sizes: Annotated[
-        Path | None, typer.Option("--sizes", help="applicant_id,size (a family uses size places)")
-    ] = None,
-    everyone: Annotated[bool, typer.Option("--everyone", help="Refuse unless every case is placed")] = False,
-) -> None:
+@click.command("place")
+@click.option("--outcomes", type=PATH, required=True, help="applicant_id,program_id,outcome")
+@click.option("--capacities", type=PATH, required=True, help="program_id,capacity")
+@click.option("--out", type=PATH, required=True, help="Output: applicant_id,program_id,outcome")
+@click.option("--sizes", type=PATH, help="applicant_id,size (a family uses size places)")
+@click.option("--everyone", is_flag=True, help="Refuse unless every case is placed")
+def place_command(outcomes: Path, capacities: Path, out: Path, sizes: Path | None, everyone: bool) -> None:
     """Place each case where the summed predicted outcome is highest, within capacities."""
     from statevisa.services.selection_programs import place
 

@@ -9,24 +9,24 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
 
-import typer
+import click
 
+from statevisa.cli import Group
 from statevisa.cli.common import BUSY_ROWS, stderr
-from statevisa.cli.rules import OnOption, parse_on, show_warnings
+from statevisa.cli.params import PATH, Whole
+from statevisa.cli.rules import on_option, parse_on, program_argument, show_warnings
 
-app = typer.Typer(help="Synthetic populations built from a program's declared inputs.", no_args_is_help=True)
+app = Group("sim", help="Synthetic populations built from a program's declared inputs.", no_args_is_help=True)
 
 
 @app.command("generate")
-def generate(
-    program: Annotated[str, typer.Argument(help="A shipped program id or a path to a program file.")],
-    out: Annotated[Path, typer.Option("--out", help="Where to write the people: .csv or .parquet.")],
-    people: Annotated[int, typer.Option("--people", help="How many people (at least 1).")] = 10_000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the random generator, 0 to 2**64 - 1.")] = 0,
-    on: OnOption = None,
-) -> None:
+@program_argument
+@click.option("--out", type=PATH, required=True, help="Where to write the people: .csv or .parquet.")
+@click.option("--people", type=Whole(), default=10_000, help="How many people (at least 1).")
+@click.option("--seed", type=Whole(), default=0, help="Seed of the random generator, 0 to 2**64 - 1.")
+@on_option
+def generate(program: str, out: Path, people: int, seed: int, on: str | None) -> None:
     """Draw synthetic people for a program, uniformly within each input's declared range."""
     from statevisa.services.sim import generate as run
 

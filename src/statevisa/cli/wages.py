@@ -7,22 +7,21 @@ a reader of a pasted result knows it is an estimate, not a DOL determination.
 
 from __future__ import annotations
 
-from typing import Annotated
+import click
 
-import typer
-
+from statevisa.cli import Group
 from statevisa.cli.common import stdout
+from statevisa.cli.params import Number
 
-app = typer.Typer(help="OEWS wage levels I-IV (DOL 2009 prevailing-wage guidance).", no_args_is_help=True)
+app = Group("wages", help="OEWS wage levels I-IV (DOL 2009 prevailing-wage guidance).", no_args_is_help=True)
 
 
 @app.command("level")
-def level(
-    state: Annotated[str, typer.Option("--state", help="State FIPS (06) or USPS code (CA).")],
-    soc: Annotated[str, typer.Option("--soc", help="SOC 2018 occupation code, NN-NNNN.")],
-    wage: Annotated[float, typer.Option("--wage", help="Offered wage.")],
-    unit: Annotated[str, typer.Option("--unit", help="year or hour.")] = "year",
-) -> None:
+@click.option("--state", required=True, help="State FIPS (06) or USPS code (CA).")
+@click.option("--soc", required=True, help="SOC 2018 occupation code, NN-NNNN.")
+@click.option("--wage", type=Number(), required=True, help="Offered wage.")
+@click.option("--unit", default="year", help="year or hour.")
+def level(state: str, soc: str, wage: float, unit: str) -> None:
     """Print the wage level of `--wage` and the four thresholds for the state and occupation."""
     from rich.table import Table
 
