@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from statevisa.cli.common import stderr, stdout
+from statevisa.cli.common import stdout, tell
 from statevisa.cli.params import PATH, Whole
 from statevisa.cli.render import Format, emit, format_option
 from statevisa.cli.rules import parse_on, show_warnings
@@ -79,7 +79,7 @@ def allocate(
     done = service.run(options)
     show_warnings(done.warnings)
     for used in done.parameters:
-        stderr.print(f"{program} {used.name} = {used.value} ({used.status}) [{used.cite}]", markup=False)
+        tell(f"{program} {used.name} = {used.value} ({used.status}) [{used.cite}]")
     if done.written is not None:
         stdout.print(
             f"wrote {done.table.height} rows to {done.written} "

@@ -1,7 +1,8 @@
-"""Helpers every CLI area shares: the error printer and the console."""
+"""Helpers every CLI area shares: plain lines on stderr, the error printer and the consoles."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -29,15 +30,21 @@ stdout: Console = _LazyConsole(highlight=False)  # type: ignore[assignment]
 stderr: Console = _LazyConsole(stderr=True, highlight=False, soft_wrap=True)  # type: ignore[assignment]
 
 
+def tell(message: str) -> None:
+    """Print one plain line on stderr, as written: no Rich, so commands that only report a line
+    (`evaluate`, an error) do not import it, and no markup or emoji codes are interpreted."""
+    sys.stderr.write(f"{message}\n")
+
+
 def print_errors(messages: Iterable[str]) -> None:
     """Print user errors one per line on stderr, unstyled so they stay greppable."""
     for message in messages:
-        stderr.print(message, markup=False)
+        tell(message)
 
 
 def warn(message: str) -> None:
     """Print a warning line on stderr."""
-    stderr.print(f"warning: {message}", markup=False)
+    tell(f"warning: {message}")
 
 
 BUSY_ROWS = 1_000_000

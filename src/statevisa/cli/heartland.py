@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from statevisa.cli import Group
-from statevisa.cli.common import stderr, stdout, warn
+from statevisa.cli.common import stdout, tell, warn
 from statevisa.cli.params import PATH, Argument, Number, Whole
 from statevisa.cli.rules import on_option, parse_on, show_explanation, show_warnings
 
@@ -65,7 +65,7 @@ def _options(
 def _note(basis: str, warnings: tuple[str, ...]) -> None:
     from statevisa.services.heartland import DEFAULTS_DOC
 
-    stderr.print(f"note: {basis} ({DEFAULTS_DOC}); every parameter is status unconfirmed", markup=False)
+    tell(f"note: {basis} ({DEFAULTS_DOC}); every parameter is status unconfirmed")
     for message in warnings:
         warn(message)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from statevisa.cli import Group
-from statevisa.cli.common import BUSY_ROWS, busy, stderr, stdout, warn
+from statevisa.cli.common import BUSY_ROWS, busy, stdout, tell, warn
 from statevisa.cli.params import PATH, Argument
 from statevisa.cli.render import Format, emit, format_option
 from statevisa.errors import InputError, problem
@@ -147,7 +147,7 @@ def evaluate(
     with busy(f"evaluating {input}", BUSY_ROWS if large else 0):
         done = service.evaluate_table(program, input, out, date, sets, keep)
     show_warnings(done.warnings)
-    stderr.print(f"{done.program.id}: {done.rows:,} rows evaluated on {done.on} → {out}", markup=False)
+    tell(f"{done.program.id}: {done.rows:,} rows evaluated on {done.on} → {out}")
 
 
 @click.command("explain")

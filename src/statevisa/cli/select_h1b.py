@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from statevisa.cli.common import busy, stderr, stdout
+from statevisa.cli.common import busy, stdout, tell
 from statevisa.cli.params import PATH, Whole
 
 REGISTRATIONS_HELP = "registration_id, beneficiary_id, wage_level, advanced_degree"
@@ -51,12 +51,11 @@ def h1b_command(
         busy=busy,
     )
     for used in done.parameters:
-        stderr.print(f"h1b {used.name} ({used.label}, {used.status}) [{used.cite}]", markup=False)
+        tell(f"h1b {used.name} ({used.label}, {used.status}) [{used.cite}]")
     if done.written is not None:
-        stderr.print(
+        tell(
             f"{done.entries:,} entries ({done.unit}); selected "
-            + ", ".join(f"{n:,} {r}" for r, n in done.rounds),
-            markup=False,
+            + ", ".join(f"{n:,} {r}" for r, n in done.rounds)
         )
         return
     if done.failure is not None:

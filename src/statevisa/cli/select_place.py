@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from statevisa.cli.common import busy, stderr
+from statevisa.cli.common import busy, tell
 from statevisa.cli.params import PATH
 
 
@@ -25,6 +25,4 @@ def place_command(outcomes: Path, capacities: Path, out: Path, sizes: Path | Non
     from statevisa.services.selection_programs import place
 
     done = place(outcomes, capacities, out, sizes=sizes, everyone=everyone, busy=busy)
-    stderr.print(
-        f"placed {done.placed:,} of {done.cases:,} cases; total outcome {done.total:,.4f}", markup=False
-    )
+    tell(f"placed {done.placed:,} of {done.cases:,} cases; total outcome {done.total:,.4f}")

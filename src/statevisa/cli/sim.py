@@ -33,7 +33,7 @@ def generate(program: str, out: Path, people: int, seed: int, on: str | None) ->
     with stages(people) as progress:
         done = run(program, people, seed, out, parse_on(on), progress)
     show_warnings(done.warnings)
-    stderr.print(
+    stderr.print(  # the console that drew the stages, so the line lands after the status clears
         f"{done.program.id}: {done.people:,} synthetic people (seed {done.seed}) → {done.out}", markup=False
     )
 

@@ -145,7 +145,9 @@ def decode_policy(raw: bytes, name: str) -> str:
 class _Constructor(RoundTripConstructor):
     """The round-trip constructor, except that a date-like scalar that is no real day
     (``2025-02-30``) stays text, so the key or value that holds it is refused in words
-    (``not a date``) at its place instead of crashing the loader."""
+    (``not a date``) at its place instead of crashing the loader; and numbers are plain
+    `int` and `float`, not ruamel's formatting-preserving subclasses, so a checked program
+    holds only Python values (and its cached pickle loads without importing ruamel)."""
 
     def construct_lenient_timestamp(self, node: Node, values: object = None) -> object:
         try:
@@ -153,8 +155,16 @@ class _Constructor(RoundTripConstructor):
         except ValueError:
             return self.construct_scalar(node)
 
+    def construct_plain_int(self, node: Node) -> int:
+        return int(self.construct_yaml_int(node))
+
+    def construct_plain_float(self, node: Node) -> float:
+        return float(self.construct_yaml_float(node))
+
 
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_lenient_timestamp)
+_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_plain_int)
+_Constructor.add_constructor("tag:yaml.org,2002:float", _Constructor.construct_plain_float)
 
 
 def _too_large(root: Node) -> Node | None:
