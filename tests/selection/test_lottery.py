@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from statevisa.selection import audit, lottery
+from statevisa.selection import audit, lottery, parallel
 
 SEED = bytes(range(32))
 Z = 6.0
@@ -238,3 +238,15 @@ def test_the_published_test_vectors() -> None:
 def test_draw_refuses_weights_that_would_drop_an_entry_silently(weight: float) -> None:
     with pytest.raises(ValueError, match="weight"):
         lottery.draw(SEED, pl.Series(["a", "b"]), 1, np.array([1.0, weight]))
+
+
+def test_a_draw_split_into_many_slices_equals_the_published_algorithm(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(parallel, "TASK_ROWS", 97)
+    monkeypatch.setattr(lottery, "CHUNK_ROWS", 13)
+    entries = [(f"E{i:05d}" if i % 7 else f"entry-with-a-long-id-{i}", float(1 + i % 4)) for i in range(1500)]
+    ids = pl.Series([entry_id for entry_id, _ in entries])
+    weights = np.array([weight for _, weight in entries])
+    result = lottery.draw(SEED, ids, 40, weights)
+    assert ids.gather(result.winners).to_list() == audit.draw(SEED, entries, 40)

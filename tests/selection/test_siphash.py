@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from statevisa.selection import siphash
+from statevisa.selection import parallel, siphash
 from statevisa.selection.audit import siphash24 as reference_siphash24
 
 # vectors_sip64 of the reference implementation (https://github.com/veorq/SipHash):
@@ -91,3 +91,32 @@ def test_chunks_do_not_change_tags(monkeypatch: pytest.MonkeyPatch) -> None:
     whole = siphash.siphash24_strings(KEY, ids)
     monkeypatch.setattr(siphash, "CHUNK_ROWS", 7)
     assert np.array_equal(whole, siphash.siphash24_strings(KEY, ids))
+
+
+def test_ids_of_up_to_12_bytes_hash_from_their_arrow_views() -> None:
+    ids = pl.Series(["x" * n for n in range(13)] + ["é" * 6, "日本語", "a\x00b", "12345678"])
+    got = siphash.siphash24_strings(KEY, ids).tolist()
+    assert got == [reference_siphash24(KEY, s.encode("utf-8")) for s in ids.to_list()]
+
+
+def test_many_chunks_of_short_and_long_ids_hashed_on_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "TASK_ROWS", 5)
+    monkeypatch.setattr(siphash, "CHUNK_ROWS", 3)
+    short = pl.Series([f"s{i}" for i in range(23)])
+    long = pl.Series([f"a-much-longer-entry-id-{i}" for i in range(17)])
+    ids = pl.concat([short, long, short.slice(4, 11)], rechunk=False)
+    assert ids.n_chunks() == 3
+    got = siphash.siphash24_strings(KEY, ids).tolist()
+    assert got == [reference_siphash24(KEY, s.encode()) for s in ids.to_list()]
+
+
+@settings(max_examples=60, deadline=None)
+@given(ids=st.lists(st.text(max_size=14), min_size=1, max_size=40))
+def test_text_columns_equal_one_at_a_time(ids: list[str]) -> None:
+    got = siphash.siphash24_strings(KEY, pl.Series(ids, dtype=pl.String)).tolist()
+    assert got == [reference_siphash24(KEY, s.encode("utf-8")) for s in ids]
+
+
+def test_a_missing_id_is_refused() -> None:
+    with pytest.raises(ValueError, match="missing values"):
+        siphash.siphash24_strings(KEY, pl.Series(["a", None]))

@@ -65,8 +65,16 @@ class TableCheck:
     def text(self, column: str) -> pl.Series:
         """The column as text, whitespace-trimmed (computed once, on first use)."""
         if column not in self._text:
-            self._text[column] = self.as_text(column).str.strip_chars()
+            if self.raw[column].dtype == pl.String:
+                self._text[column] = self.computed(pl.col(column).str.strip_chars())
+            else:
+                self._text[column] = self.as_text(column).str.strip_chars()
         return self._text[column]
+
+    def computed(self, expression: pl.Expr) -> pl.Series:
+        """One column computed from the table: as a frame operation Polars spreads the chunks
+        of a large file over every core (a Series method would walk them one by one)."""
+        return self.raw.select(expression).to_series()
 
     def as_text(self, column: str) -> pl.Series:
         """The column as written, as text; a Parquet column of lists or structs is refused."""
@@ -121,10 +129,12 @@ class TableCheck:
     def identifiers(self, column: str, *, unique: bool) -> pl.Series:
         """Ids, whitespace-trimmed: never empty; distinct when `unique`."""
         values = self.text(column)
-        self.report(column, values.is_null() | (values == ""), "empty-id", "empty id")
+        if values.null_count() or (values.str.len_bytes() == 0).any():
+            self.report(column, values.is_null() | (values == ""), "empty-id", "empty id")
+            values = values.fill_null("")
         if unique:
             self.unique_rows([column], "duplicate-id", "duplicate id")
-        return values.fill_null("")
+        return values
 
     def codes(self, column: str) -> tuple[pl.Series, NDArray[np.int64], NDArray[np.int64], bool]:
         """Encode an id column once: (distinct ids in order of first appearance, each row's
@@ -159,13 +169,14 @@ class TableCheck:
     def numbers(self, column: str, *, code: str = "not-a-number") -> NDArray[np.float64]:
         """Finite decimal numbers (``12``, ``-3.5``, ``1e3``); ``nan`` and ``inf`` are refused."""
         raw = self.raw[column]
-        parsed = raw.cast(pl.Float64, strict=False) if _castable(raw) else None
+        parsed = self.computed(pl.col(column).cast(pl.Float64, strict=False)) if _castable(raw) else None
         if parsed is None or parsed.null_count():
             parsed = self.text(column).cast(pl.Float64, strict=False)
         bad = parsed.is_null() | ~parsed.is_finite().fill_null(False)
         if bad.any():
             self.report(column, bad, code, _quoted(self.text(column), "is not a number"))
-        return parsed.fill_null(0.0).fill_nan(0.0).to_numpy().astype(np.float64, copy=False)
+            parsed = parsed.fill_null(0.0).fill_nan(0.0)
+        return parsed.to_numpy().astype(np.float64, copy=False)
 
     def booleans(self, column: str) -> NDArray[np.bool_]:
         """``true``/``false`` (any case) or ``1``/``0``, as the rules engine writes them."""
@@ -183,7 +194,7 @@ class TableCheck:
         """Lottery weights: 0, or a finite number of at least `minimum_positive`."""
         before = len(self.problems)
         values = self.numbers(column)
-        if len(self.problems) == before:
+        if len(self.problems) == before and not (len(values) and values.min() >= minimum_positive):
             bad = (values < 0) | ((values > 0) & (values < minimum_positive))
             if bad.any():
                 wanted = f"is not a weight (0, or a number of at least {minimum_positive:g})"
@@ -198,7 +209,7 @@ class TableCheck:
         """
         raw = self.raw[column]
         direct = raw.dtype == pl.String or raw.dtype.is_integer()
-        parsed = raw.cast(pl.Int64, strict=False) if direct else None
+        parsed = self.computed(pl.col(column).cast(pl.Int64, strict=False)) if direct else None
         if parsed is None or parsed.null_count():
             parsed = self.text(column).cast(pl.Int64, strict=False)
         bad = parsed.is_null() | ((parsed < minimum) | (parsed > maximum)).fill_null(True)

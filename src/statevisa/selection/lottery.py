@@ -34,6 +34,7 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
+from statevisa.selection.parallel import over_rows
 from statevisa.selection.siphash import CHUNK_ROWS, siphash24_strings
 
 SEED_MIN_BYTES = 16
@@ -92,13 +93,10 @@ def exponential_variates(tags: NDArray[np.uint64]) -> NDArray[np.float64]:
     with P the first `SERIES_TERMS` terms of 1 + z/3 + z**2/5 + ... by Horner's
     rule. Every step is one correctly rounded IEEE-754 double operation, so any
     language that does not fuse multiply-adds gets the same bits. The work runs
-    in cache-sized chunks: 20 million entries would otherwise spend most of the
-    time allocating temporaries.
+    in cache-sized chunks (20 million entries would otherwise spend most of the
+    time allocating temporaries), on every core.
     """
-    out = np.empty(len(tags), dtype=np.float64)
-    for start in range(0, len(tags), CHUNK_ROWS):
-        out[start : start + CHUNK_ROWS] = _exponential_chunk(tags[start : start + CHUNK_ROWS])
-    return out
+    return race_keys(tags, None)
 
 
 def _exponential_chunk(tags: NDArray[np.uint64]) -> NDArray[np.float64]:
@@ -123,11 +121,20 @@ def _exponential_chunk(tags: NDArray[np.uint64]) -> NDArray[np.float64]:
 
 def race_keys(tags: NDArray[np.uint64], weights: NDArray[np.float64] | None) -> NDArray[np.float64]:
     """Each entry's race key E / weight; an entry of weight 0 gets +inf and never wins."""
-    keys = exponential_variates(tags)
-    if weights is not None:
-        with np.errstate(divide="ignore", over="ignore"):
-            np.divide(keys, weights, out=keys)
-        keys[weights == 0] = np.inf
+    keys = np.empty(len(tags), dtype=np.float64)
+
+    def work(start: int, stop: int) -> None:
+        for first in range(start, stop, CHUNK_ROWS):
+            last = min(first + CHUNK_ROWS, stop)
+            chunk = _exponential_chunk(tags[first:last])
+            if weights is not None:
+                weight = weights[first:last]
+                with np.errstate(divide="ignore", over="ignore"):
+                    np.divide(chunk, weight, out=chunk)
+                chunk[weight == 0] = np.inf
+            keys[first:last] = chunk
+
+    over_rows(len(tags), work)
     return keys
 
 
@@ -166,17 +173,26 @@ def draw(
     if weights is not None:
         if len(weights) != len(entry_ids):
             raise ValueError("one weight per entry is needed")
-        refused = ~np.isfinite(weights) | (weights < 0) | ((weights > 0) & (weights < MIN_POSITIVE_WEIGHT))
-        if refused.any():
-            raise ValueError(
-                f"weight {weights[refused][0]!r} is neither 0 nor in [{MIN_POSITIVE_WEIGHT:g}, inf)"
-            )
+        _check_weights(weights)
     if tags is None:
         tags = entry_tags(seed, entry_ids)
     elif len(tags) != len(entry_ids):
         raise ValueError("one tag per entry is needed")
     keys = race_keys(tags, weights)
     return Draw(winners=order_by_key(keys, tags, entry_ids, slots), tags=tags, keys=keys)
+
+
+def _check_weights(weights: NDArray[np.float64]) -> None:
+    """Refuse a weight that is not 0 or finite and at least `MIN_POSITIVE_WEIGHT`.
+
+    Two reductions settle the usual table (every weight positive and finite; NaN fails
+    both comparisons); only another one pays for the cell-by-cell test.
+    """
+    if len(weights) == 0 or (weights.min() >= MIN_POSITIVE_WEIGHT and weights.max() < np.inf):
+        return
+    refused = ~np.isfinite(weights) | (weights < 0) | ((weights > 0) & (weights < MIN_POSITIVE_WEIGHT))
+    if refused.any():
+        raise ValueError(f"weight {weights[refused][0]!r} is neither 0 nor in [{MIN_POSITIVE_WEIGHT:g}, inf)")
 
 
 def order_by_key(
@@ -200,8 +216,8 @@ def order_by_key(
     if take == 0:
         return np.zeros(0, dtype=np.int64)
     candidates = keys if everyone else keys[usable]
-    if take < count:
-        threshold = np.partition(candidates, take - 1)[take - 1]
+    if take < count:  # the take-th smallest key; Polars finds it on every core
+        threshold = float(pl.Series(candidates).bottom_k(take).to_numpy().max())
         rows = np.flatnonzero((keys <= threshold) & usable)
     else:
         rows = np.flatnonzero(usable)
