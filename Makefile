@@ -17,8 +17,8 @@ demo: $(STAMP)
 	$(BIN)/statevisa demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench scripts
-	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/ruff check src tests bench scripts tools
+	$(BIN)/ruff format --check src tests bench scripts tools
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
