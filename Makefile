@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/allocation.py
 	$(BIN)/python bench/selection.py
 	$(BIN)/python bench/selection_cli.py
+	$(BIN)/python bench/audit.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
