@@ -8,15 +8,15 @@ to answer a proof.
 
 Cost, for a log of n leaves:
 
-- `root(leaf_hashes)`: n - 1 node hashes (about 0.5 s for a million on this machine's class of
-  CPU; see docs/audit.md), memory for n / 2 hashes.
+- `root(leaf_hashes)`: n - 1 node hashes (0.4-1.0 s for a million on the project's shared
+  2-core machine, 1.3-3x the bare SHA-256 calls; docs/benchmarks.md), memory for n / 2 hashes.
 - `MerkleTree(leaf_hashes)`: the same n - 1 hashes once, keeping every node (about 2n hashes of
   memory), after which each inclusion or consistency proof, for the full tree or any smaller
   size, takes O(log² n) lookups and at most O(log² n) hashes. Building the tree is the O(n)
   part of answering one proof; keep it to answer many.
-- `Frontier`: the compact range of RFC 9162's append-only tree, one hash per set bit of the
-  size: append in amortised O(1), root in O(log n), so a checkpoint can be signed after every
-  append without reading the log.
+- `Frontier`: the right edge of the tree (a "compact range"), one perfect-subtree root per set
+  bit of the size: append in amortised O(1), root in O(log n), so a checkpoint can be signed
+  after every append without reading the log.
 
 Verification follows §2.1.3.2 and §2.1.4.2 step by step. Two cases the RFC leaves open are
 decided here: a consistency proof between equal sizes is empty and the roots must be equal;
