@@ -10,6 +10,8 @@ import pytest
 
 from statevisa.cli import main
 
+pytest_plugins = ["tests.databases"]
+
 
 @dataclass(frozen=True)
 class CliResult:

@@ -9,8 +9,9 @@ fields. Anything else raised is a bug and keeps its traceback.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field, replace
+from typing import TypeVar
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,3 +140,50 @@ class PolicyError(StatevisaError):
     """A malformed policy file (every problem names file:line:col) or a program that cannot decide."""
 
     default_code = "invalid-policy"
+
+
+class NotFoundError(StatevisaError):
+    """The thing asked for does not exist, or the caller may not know it does (no leak of existence)."""
+
+    default_code = "not-found"
+
+
+class ForbiddenError(StatevisaError):
+    """The caller's role may never do this, whatever the jurisdiction."""
+
+    default_code = "forbidden"
+
+
+class UnauthenticatedError(StatevisaError):
+    """No credential, or one that is malformed, expired or not signed by this platform."""
+
+    default_code = "unauthenticated"
+
+
+class ConflictError(StatevisaError):
+    """The request is well formed but the state of the records forbids it now (an illegal case
+    transition, a cap already reached, a comment period that is closed, a key reused)."""
+
+    default_code = "conflict"
+
+
+class StoreError(StatevisaError):
+    """The database cannot serve: unreachable, or at a schema revision this code does not run on."""
+
+    default_code = "store-unavailable"
+
+
+E = TypeVar("E", bound=StatevisaError)
+
+
+def renamed_fields(error: E, names: Mapping[str, str]) -> E:
+    """The same error with its problems' fields renamed (``--wage`` → ``annual_wage``), so a
+    check written for the command line answers an API caller in the API's own terms."""
+
+    def rename(item: Problem) -> Problem:
+        field = item.location.field
+        if field is None or field not in names:
+            return item
+        return replace(item, location=replace(item.location, field=names[field]))
+
+    return type(error)([rename(item) for item in error.problems])

@@ -42,12 +42,13 @@ from statevisa.rules.model import (
     Type,
     Value,
 )
+from statevisa.rules.operations import parse_operations
 from statevisa.rules.parse import FormulaSyntaxError, parse_formula
 from statevisa.rules.source import Document, Problems, decode_policy, key_text, parse_yaml, place
 
 PROGRAM_KEYS = (
     "id", "title", "jurisdiction", "status", "version", "description", "references",
-    "inputs", "parameters", "rules", "outputs", "constraints", "notices", "sections",
+    "inputs", "parameters", "rules", "outputs", "constraints", "notices", "sections", "operations",
 )  # fmt: skip
 SECTION_KEYS = ("section", "description", "inputs", "parameters", "rules", "constraints")
 INPUT_KEYS = ("type", "values", "min", "max", "unit", "description", "optional_when", "default", "source")
@@ -107,6 +108,7 @@ def parse_program(text: str, path: Path, read_section: Callable[[str], str | Non
         _collect(section_ctx, section_doc.root, collected)
     outputs = _outputs(ctx)
     notices = _notices(ctx)
+    operations = parse_operations(ctx, root)
     problems.raise_if_any()
     program = Program(
         id=meta["id"],
@@ -123,6 +125,7 @@ def parse_program(text: str, path: Path, read_section: Callable[[str], str | Non
         outputs=outputs,
         constraints=tuple(collected.constraints),
         notices=notices,
+        operations=operations,
     )
     return check_program(program, _output_spans(ctx))
 

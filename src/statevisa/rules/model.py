@@ -272,6 +272,44 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class Portability:
+    """Whether a holder may change employer or state, and under what condition."""
+
+    employer: str = "none"
+    state: str = "none"
+    citation: Citation | None = None
+
+
+@dataclass(frozen=True)
+class Reporting:
+    """A compliance report a holder owes every `every_days`, late after `grace_days` more."""
+
+    kind: str
+    every_days: int
+    grace_days: int
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class Integration:
+    """An integration service the program offers or requires of its holders."""
+
+    service: str
+    obligation: str
+    citation: Citation
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Operations:
+    """The ``operations:`` block: what a program asks of its holders after issuance."""
+
+    portability: Portability = field(default_factory=Portability)
+    reporting: tuple[Reporting, ...] = ()
+    integration: tuple[Integration, ...] = ()
+
+
+@dataclass(frozen=True)
 class Program:
     """A checked program: every name resolved, every formula typed, rules in dependency order."""
 
@@ -294,6 +332,7 @@ class Program:
     """Rules grouped so that each layer depends only on inputs and earlier layers."""
     key_types: Mapping[ast.Node, Type] = field(default_factory=dict)
     """The type of every lookup key, as the checker inferred it."""
+    operations: Operations = field(default_factory=Operations)
 
     @property
     def order(self) -> tuple[str, ...]:

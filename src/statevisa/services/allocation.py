@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from statevisa.allocation.apportion import METHODS, Method, quotas, with_floor
 from statevisa.errors import InputError, Problem, problem
 from statevisa.services.population_file import read_population
-from statevisa.services.programs import open_program
+from statevisa.services.programs import Opened, open_program
 from statevisa.services.reference import at_option
 from statevisa.tables import check_output, write_table
 
@@ -202,7 +202,6 @@ def program_allocation(reference: str, among: str, year: int | None, on: dt.date
     population (S. 1040's W visa: 5,000 each and 245,000 by population); later years
     grow by a formula the program marks OPEN, so only the first year is computed.
     """
-    from statevisa.rules.resolve import resolve
 
     if year is None:
         raise InputError(
@@ -220,7 +219,13 @@ def program_allocation(reference: str, among: str, year: int | None, on: dt.date
                 field="--among",
             )
         )
-    opened = open_program(reference, on)
+    return allocation_of(open_program(reference, on), year)
+
+
+def allocation_of(opened: Opened, year: int) -> Allocation:
+    """The first-year allocation of an opened program (a shipped file or a stored version)."""
+    from statevisa.rules.resolve import resolve
+
     program = opened.program
     missing = [name for name in PROGRAM_PARAMETERS if name not in program.parameters]
     if missing:

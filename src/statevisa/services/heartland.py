@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, TypeVar
 from statevisa.errors import InputError, Location, Problem, problem
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from statevisa.allocation.heartland import Eligibility, HeartlandParameters
     from statevisa.allocation.heartland_inputs import CountyTable, Universe
     from statevisa.services.programs import Explanation, Opened
@@ -368,25 +370,44 @@ def allocate_cap(
     Eligibility is decided over the opt-in universe (current FIPS codes). Every participant
     that cannot opt in is refused with its row before anything is shared or written.
     """
-    from statevisa.allocation.heartland import decide
-    from statevisa.allocation.heartland_cap import allocate, participant_problems
     from statevisa.tables import check_output, read_table, write_table
 
     if out is not None:
         check_output(out, inputs=[participants])
-    prepared = prepare(replace(options, universe="opt-in"), on)
-    params = _cap_parameters(prepared.parameters, cap)
     listed = read_table(participants, required=["fips"])
     codes = ["" if code is None else str(code).strip() for code in listed["fips"].to_list()]
+    shared = share_cap(codes, cap, options, on, participants)
+    if out is not None:
+        write_table(shared.table, out)
+    return replace(shared.result, out=out, rows=shared.table.height if out is not None else 0)
+
+
+@dataclass(frozen=True)
+class Shared:
+    """The cap shared among participants: the summary, and the full table (every county)."""
+
+    result: CapResult
+    table: pl.DataFrame
+
+
+def share_cap(codes: list[str], cap: CapOptions, options: Options, on: dt.date, source: object) -> Shared:
+    """Share the national cap among the county codes given (from a file, or the opt-in register).
+
+    A county that cannot opt in is refused naming its position in `source` before anything is
+    shared.
+    """
+    from statevisa.allocation.heartland import decide
+    from statevisa.allocation.heartland_cap import allocate, participant_problems
+
+    prepared = prepare(replace(options, universe="opt-in"), on)
+    params = _cap_parameters(prepared.parameters, cap)
     result = decide(prepared.opened.resolved, prepared.table)
-    found = participant_problems(result, codes, participants, params.apportionment_weight)
+    found = participant_problems(result, codes, source, params.apportionment_weight)
     if found:
         raise InputError(found)
     shares = allocate(result, codes, params)
-    if out is not None:
-        write_table(shares, out)
     given = shares.filter(shares["participating"])
-    return CapResult(
+    summary = CapResult(
         cap=params.cap_national,
         method=params.apportionment_method,
         basis=result.basis,
@@ -395,6 +416,5 @@ def allocate_cap(
             for row in given.iter_rows(named=True)
         ),
         warnings=result.warnings,
-        out=out,
-        rows=shares.height if out is not None else 0,
     )
+    return Shared(summary, shares)

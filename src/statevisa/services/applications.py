@@ -1,0 +1,329 @@
+"""Applications: one submission evaluated by the program's approved version, and its case opened.
+
+A submission names a program, the state it applies in, the program's inputs, and optionally
+an applicant record and a job offer. The rules engine evaluates that one case on the day of
+submission with the version in force; the outputs, the explanation tree, the version and
+its content hash are stored with the application, so the decision can be read and re-derived
+later. A program decides applications through a true/false output named `eligible`, and may
+rank them by a number output named `score` (or `points`).
+
+Facts the platform already holds are not typed twice: when the program declares an input
+named like a job-offer fact (`soc_code`, `annual_wage`, `wage_level`, `worksite_county`), the
+offer fills it unless the submission gives it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from statevisa.cases.states import Actor, CaseState, check
+from statevisa.errors import ConflictError, InputError, NotFoundError, problem, renamed_fields
+from statevisa.rules.explain import json_value
+from statevisa.rules.model import Kind
+from statevisa.rules.model import Program as Policy
+from statevisa.rules.resolve import Resolved
+from statevisa.services import applicants, employers
+from statevisa.services.authz import Resource, Role
+from statevisa.services.context import Context
+from statevisa.services.pages import Page, keyset
+from statevisa.services.program_versions import approved_version, resolved_on
+from statevisa.store.models import Application, Case, Event, JobOffer, Program, ProgramVersion
+
+SCORE_OUTPUTS = ("score", "points")
+MAX_INPUTS = 500
+
+
+@dataclass(frozen=True)
+class Submission:
+    program_id: str
+    state: str
+    inputs: Mapping[str, object]
+    applicant_id: int | None = None
+    job_offer_id: int | None = None
+    external_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ApplicationView:
+    id: int
+    case_id: int
+    program_id: str
+    version_id: int
+    version: str
+    content_hash: str
+    state: str
+    county: str | None
+    applicant_id: int | None
+    job_offer_id: int | None
+    eligible: bool | None
+    score: float | None
+    case_state: str
+    evaluated_on: dt.date
+    submitted_at: dt.datetime
+    outputs: dict[str, Any]
+    explanation: dict[str, Any] | None
+
+
+def resource(row: Application) -> Resource:
+    return Resource("Application", str(row.id), row.county or row.state, row.owner)
+
+
+def decision_outputs(policy: Policy) -> tuple[str, str | None]:
+    """The output that decides eligibility and the one that ranks, refused if the program has none."""
+    kinds = {name: policy.types[name].kind for name in policy.outputs if name in policy.types}
+    if kinds.get("eligible") is not Kind.BOOL:
+        raise ConflictError(
+            problem(
+                "cannot-decide",
+                f"program {policy.id} has no true/false output named 'eligible': "
+                "it cannot decide applications",
+                field="program",
+            )
+        )
+    numeric = (Kind.INT, Kind.FLOAT)
+    return "eligible", next((name for name in SCORE_OUTPUTS if kinds.get(name) in numeric), None)
+
+
+def offer_facts(policy: Policy, offer: JobOffer) -> dict[str, object]:
+    facts = {
+        "soc_code": offer.soc_code,
+        "annual_wage": offer.annual_wage,
+        "wage_level": offer.wage_level,
+        "worksite_county": offer.worksite_county,
+    }
+    return {name: value for name, value in facts.items() if name in policy.inputs}
+
+
+def submit(ctx: Context, given: Submission) -> ApplicationView:
+    """Evaluate one application with the program's approved version and open its case."""
+    version, program = approved_version(ctx, given.program_id)
+    employers.require_jurisdiction(ctx, given.state, "state", "state")
+    if program.jurisdiction not in ("US", given.state):
+        raise InputError(
+            problem("wrong-state", f"program {program.id} runs in {program.jurisdiction} only", field="state")
+        )
+    if len(given.inputs) > MAX_INPUTS:
+        raise InputError(problem("too-many-inputs", f"at most {MAX_INPUTS} inputs", field="inputs"))
+    owner = ctx.principal.subject
+    if given.applicant_id is not None:
+        person = applicants.load(ctx, given.applicant_id)
+        owner = person.owner
+        if person.state != given.state:
+            raise InputError(
+                problem(
+                    "wrong-state",
+                    f"applicant {person.id} is recorded in {person.state}",
+                    field="applicant_id",
+                )
+            )
+    county, facts = None, {}
+    resolved = resolved_on(version, ctx.today)
+    policy = resolved.program
+    eligible_name, score_name = decision_outputs(policy)
+    if given.job_offer_id is not None:
+        offer, _ = employers.load_job_offer(ctx, given.job_offer_id)
+        if offer.worksite_county[:2] != given.state:
+            raise InputError(
+                problem(
+                    "wrong-state",
+                    f"job offer {offer.id} is in county {offer.worksite_county}",
+                    field="job_offer_id",
+                )
+            )
+        county, facts = offer.worksite_county, offer_facts(policy, offer)
+    row = Application(
+        version_id=version.id,
+        applicant_id=given.applicant_id,
+        external_id=given.external_id,
+        state=given.state,
+        county=county,
+        job_offer_id=given.job_offer_id,
+        owner=owner,
+        inputs={},
+        outputs={},
+        evaluated_on=ctx.today,
+        submitted_at=ctx.now,
+    )
+    ctx.authorize("application.submit", resource(row), creating=True)
+    values = {**facts, **given.inputs, "id": given.external_id or "application"}
+    outputs, explanation = evaluate(resolved, version, values)
+    row.inputs = {name: value for name, value in values.items() if name != "id"}
+    row.outputs, row.explanation = outputs, explanation
+    row.eligible = bool(outputs[eligible_name])
+    row.score = None if score_name is None else float(outputs[score_name])
+    ctx.session.add(row)
+    ctx.session.flush()
+    case = open_case(ctx, row, program, version)
+    ctx.audit("application.submit", resource(row), detail={"version": version.id, "eligible": row.eligible})
+    return view(row, case, program, version)
+
+
+def evaluate(
+    resolved: Resolved, version: ProgramVersion, values: Mapping[str, object]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Outputs and explanation of one case; input problems come back at `inputs/<name>`."""
+    from statevisa.rules.cases import evaluate_one
+
+    policy = resolved.program
+    try:
+        result = evaluate_one(resolved, values, "inputs")
+    except InputError as error:
+        names = {name: f"inputs/{name}" for name in [*policy.inputs, "id"]}
+        raise renamed_fields(error, names) from None
+    outputs = {name: json_value(value) for name, value in result.outputs.items()}
+    explanation = {
+        "program": {
+            "id": policy.id,
+            "version": policy.version,
+            "version_id": version.id,
+            "content_hash": version.content_hash,
+        },
+        "on": resolved.on.isoformat(),
+        "outputs": outputs,
+        "explanation": [trace.to_json() for trace in result.traces.values()],
+    }
+    return outputs, explanation
+
+
+def open_case(ctx: Context, row: Application, program: Program, version: ProgramVersion) -> Case:
+    """The case of a new application: submitted, then decided by the engine in the same breath."""
+    target = CaseState.ELIGIBLE if row.eligible else CaseState.INELIGIBLE
+    check(CaseState.SUBMITTED, target, Actor.SYSTEM)
+    employer_id = None
+    if row.job_offer_id is not None:
+        offer = ctx.session.get(JobOffer, row.job_offer_id)
+        employer_id = None if offer is None else offer.employer_id
+    case = Case(
+        application_id=row.id,
+        state=target,
+        jurisdiction=row.state,
+        county=row.county,
+        employer_id=employer_id,
+        opened_at=ctx.now,
+        updated_at=ctx.now,
+    )
+    ctx.session.add(case)
+    ctx.session.flush()
+    actor, role = ctx.principal.subject, str(ctx.principal.role)
+    why = f"{program.id} {version.version} on {row.evaluated_on}: eligible is {str(row.eligible).lower()}"
+    ctx.session.add_all(
+        [
+            Event(
+                case_id=case.id,
+                from_state=None,
+                to_state=CaseState.SUBMITTED,
+                actor=actor,
+                role=role,
+                reason="submitted",
+                details={},
+                at=ctx.now,
+            ),
+            Event(
+                case_id=case.id,
+                from_state=CaseState.SUBMITTED,
+                to_state=target,
+                actor="statevisa",
+                role=Actor.SYSTEM,
+                reason=why,
+                details={"version_id": version.id},
+                at=ctx.now,
+            ),
+        ]
+    )
+    return case
+
+
+def view(
+    row: Application, case: Case, program: Program, version: ProgramVersion, *, full: bool = True
+) -> ApplicationView:
+    return ApplicationView(
+        row.id,
+        case.id,
+        program.id,
+        version.id,
+        version.version,
+        version.content_hash,
+        row.state,
+        row.county,
+        row.applicant_id,
+        row.job_offer_id,
+        row.eligible,
+        row.score,
+        case.state,
+        row.evaluated_on,
+        row.submitted_at,
+        row.outputs,
+        row.explanation if full else None,
+    )
+
+
+def load(ctx: Context, application_id: int) -> tuple[Application, Case, Program, ProgramVersion]:
+    row = ctx.session.get(Application, application_id)
+    if row is None:
+        raise NotFoundError(problem("not-found", f"no application {application_id}", field="application"))
+    ctx.authorize("application.read", resource(row))
+    case = ctx.session.scalar(select(Case).where(Case.application_id == row.id))
+    version = ctx.session.get(ProgramVersion, row.version_id)
+    assert case is not None and version is not None  # written together, foreign keys
+    program = ctx.session.get(Program, version.program_id)
+    assert program is not None
+    return row, case, program, version
+
+
+def get(ctx: Context, application_id: int) -> ApplicationView:
+    row, case, program, version = load(ctx, application_id)
+    if row.explanation is None:  # a bulk import stores outputs only; explain on first read
+        resolved = resolved_on(version, row.evaluated_on)
+        _, row.explanation = evaluate(
+            resolved, version, {**row.inputs, "id": row.external_id or "application"}
+        )
+    return view(row, case, program, version)
+
+
+def listing(ctx: Context, program_id: str | None, cursor: str | None, limit: int) -> Page[ApplicationView]:
+    """Applications the caller may see, newest last, without explanation trees."""
+    query = select(Application)
+    if program_id is not None:
+        query = query.join(ProgramVersion, ProgramVersion.id == Application.version_id).where(
+            ProgramVersion.program_id == program_id
+        )
+    if ctx.principal.role in (Role.APPLICANT, Role.EMPLOYER):
+        query = query.where(Application.owner == ctx.principal.subject)
+    elif ctx.principal.jurisdiction != "US":
+        query = query.where(Application.state == ctx.principal.jurisdiction[:2])
+    rows, next_cursor = keyset(ctx.session, query, Application.id, cursor, limit)
+    seen = [row for row in rows if ctx.allowed("application.read", resource(row))]
+    cases = {
+        c.application_id: c
+        for c in ctx.session.scalars(select(Case).where(Case.application_id.in_([r.id for r in seen])))
+    }
+    versions = {
+        v.id: v
+        for v in ctx.session.scalars(
+            select(ProgramVersion).where(ProgramVersion.id.in_({r.version_id for r in seen}))
+        )
+    }
+    programs = {
+        p.id: p
+        for p in ctx.session.scalars(
+            select(Program).where(Program.id.in_({v.program_id for v in versions.values()}))
+        )
+    }
+    return Page(
+        [
+            view(
+                r,
+                cases[r.id],
+                programs[versions[r.version_id].program_id],
+                versions[r.version_id],
+                full=False,
+            )
+            for r in seen
+        ],
+        next_cursor,
+    )

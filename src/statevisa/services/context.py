@@ -1,0 +1,108 @@
+"""One use case, one transaction: who is acting, when, why, and the session they act through.
+
+The edge (API, CLI, web) opens a `Platform` once on a database, then runs each use case in
+``with platform.unit(principal, now=..., purpose=...) as ctx:``. Inside, the service asks
+``ctx.authorize(...)`` before it touches a record and ``ctx.audit(...)`` for every write and
+every read of protected fields; the unit commits once at the end or not at all. After the
+commit the audit events written are sequenced into the transparency log and a new checkpoint
+is signed (`services.auditlog.sequence`), so "it happened" and "it is in the log" cannot
+disagree for longer than that step.
+
+The clock is read at the edge only: services get `now` and derive dates from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from statevisa.services.authz import Principal, Resource, allowed, authorize
+from statevisa.store.db import make_engine, session_factory, transaction
+from statevisa.store.migrate import require_current
+from statevisa.store.models import AuditEvent
+
+Sequencer = Callable[[sessionmaker[Session], dt.datetime], object]
+"""What runs after a commit that wrote audit events: sequence them into the log, sign a head."""
+
+
+@dataclass
+class Context:
+    """What a service needs for one use case: the session, the caller, the time, the purpose."""
+
+    session: Session
+    principal: Principal
+    now: dt.datetime
+    purpose: str
+    audited: int = field(default=0)
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.date()
+
+    def authorize(self, action: str, resource: Resource, *, creating: bool = False) -> None:
+        authorize(self.principal, action, resource, creating=creating)
+
+    def allowed(self, action: str, resource: Resource) -> bool:
+        """Whether the policy allows it, without raising: for filtering what a listing shows."""
+        return allowed(self.principal, action, resource)
+
+    def audit(
+        self,
+        action: str,
+        resource: Resource,
+        *,
+        fields: Sequence[str] = (),
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        """Append one audit event: this caller did `action` to `resource`, touching `fields`."""
+        self.session.add(
+            AuditEvent(
+                at=self.now,
+                actor=self.principal.subject,
+                role=str(self.principal.role),
+                jurisdiction=self.principal.jurisdiction,
+                purpose=self.purpose,
+                action=action,
+                resource_type=resource.type,
+                resource_id=resource.id,
+                fields=sorted(fields),
+                detail=detail or {},
+            )
+        )
+        self.audited += 1
+
+
+class Platform:
+    """The operations platform on one database: an engine, sessions, and the log's sequencer."""
+
+    def __init__(self, url: str, *, sequencer: Sequencer | None = None, check_revision: bool = True) -> None:
+        self.url = url
+        self.engine: Engine = make_engine(url)
+        self.sessions = session_factory(self.engine)
+        self.sequencer = sequencer
+        if check_revision:
+            require_current(self.engine, url)
+
+    @contextmanager
+    def unit(self, principal: Principal, *, now: dt.datetime, purpose: str) -> Iterator[Context]:
+        """Run one use case in one transaction; sequence its audit events once it has committed."""
+        with transaction(self.sessions) as session:
+            context = Context(session, principal, now, purpose)
+            yield context
+        if context.audited and self.sequencer is not None:
+            self.sequencer(self.sessions, now)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A bare transaction for the platform's own bookkeeping (seeding, the sequencer)."""
+        with transaction(self.sessions) as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
