@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from statevisa.services.authz import Principal, Role
+from statevisa.services.context import Platform
 
 NOW = dt.datetime(2026, 3, 2, 15, 0, tzinfo=dt.UTC)
 FEDERAL = Principal("fed-reviewer-1", Role.FEDERAL_REVIEWER, "US")
@@ -21,3 +24,19 @@ ANALYST = Principal("analyst-1", Role.ANALYST, "US")
 
 def days(n: int) -> dt.timedelta:
     return dt.timedelta(days=n)
+
+
+T = TypeVar("T")
+
+
+def act(
+    platform: Platform,
+    who: Principal,
+    service: Callable[..., T],
+    *args: Any,
+    at: dt.datetime = NOW,
+    **kw: Any,
+) -> T:
+    """Run one service call as `who` at `at`, in its own unit of work, as the API would."""
+    with platform.unit(who, now=at, purpose="test") as ctx:
+        return service(ctx, *args, **kw)

@@ -2,95 +2,91 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from statevisa.errors import ConflictError, ForbiddenError, InputError, NotFoundError, PolicyError
 from statevisa.services import program_versions as versions
 from statevisa.services.context import Platform
-from tests.platform import ANALYST, CALIFORNIA, FEDERAL, NOW, TEXAS, UTAH, days
+from tests.platform import ANALYST, CALIFORNIA, FEDERAL, NOW, TEXAS, UTAH, act, days
 
-
-def upload(platform: Platform, program_id: str = "utah-hb116", who=UTAH) -> versions.VersionView:  # type: ignore[no-untyped-def]
-    with platform.unit(who, now=NOW, purpose="test") as ctx:
-        return versions.upload(ctx, versions.shipped_files(program_id))
+UTAH_FILES = versions.shipped_files("utah-hb116")
 
 
 def test_an_upload_is_a_checked_draft_with_the_hash_of_its_files(platform: Platform) -> None:
-    made = upload(platform)
-    files = versions.shipped_files("utah-hb116")
+    made = act(platform, UTAH, versions.upload, UTAH_FILES)
     assert (made.program_id, made.status, made.jurisdiction) == ("utah-hb116", "draft", "49")
-    assert made.content_hash == versions.content_hash(files) and len(made.content_hash) == 64
+    assert made.content_hash == versions.content_hash(UTAH_FILES) and len(made.content_hash) == 64
 
 
 def test_a_broken_policy_file_is_refused_at_its_line_and_column(platform: Platform) -> None:
-    files = versions.shipped_files("utah-hb116")
+    files = dict(UTAH_FILES)
     files["program.yaml"] = files["program.yaml"].replace("outputs:", "outputs:\n  - no_such_rule", 1)
-    with pytest.raises(PolicyError) as refused, platform.unit(UTAH, now=NOW, purpose="test") as ctx:
-        versions.upload(ctx, files)
+    with pytest.raises(PolicyError) as refused:
+        act(platform, UTAH, versions.upload, files)
     assert any(p.location.file == "program.yaml" and p.location.line for p in refused.value.problems)
 
 
 def test_another_states_officer_cannot_upload_its_program(platform: Platform) -> None:
-    with pytest.raises(ForbiddenError), platform.unit(TEXAS, now=NOW, purpose="test") as ctx:
-        versions.upload(ctx, versions.shipped_files("utah-hb116"))
+    with pytest.raises(ForbiddenError, match="in 49"):
+        act(platform, TEXAS, versions.upload, UTAH_FILES)
 
 
 def test_the_same_version_twice_is_a_conflict(platform: Platform) -> None:
-    upload(platform)
+    act(platform, UTAH, versions.upload, UTAH_FILES)
     with pytest.raises(ConflictError, match="already version"):
-        upload(platform)
+        act(platform, UTAH, versions.upload, UTAH_FILES)
 
 
 def test_comment_period_then_submission_then_federal_approval(platform: Platform) -> None:
-    made = upload(platform)
-    with platform.unit(UTAH, now=NOW, purpose="test") as ctx:
-        opened = versions.publish(ctx, made.id, NOW.date(), NOW.date() + days(30))
+    made = act(platform, UTAH, versions.upload, UTAH_FILES)
+    opened = act(platform, UTAH, versions.publish, made.id, NOW.date(), NOW.date() + days(30))
     assert opened.status == "in_comment"
-    with platform.unit(ANALYST, now=NOW + days(1), purpose="test") as ctx:
-        versions.comment(ctx, made.id, "Please publish the wage floor's source.")
-    with platform.unit(CALIFORNIA, now=NOW + days(2), purpose="test") as ctx:
-        versions.comment(ctx, made.id, "Support.")
-    with pytest.raises(ConflictError, match="open until"), platform.unit(UTAH, now=NOW + days(3), purpose="t") as ctx:
-        versions.submit(ctx, made.id)
+    act(
+        platform,
+        ANALYST,
+        versions.comment,
+        made.id,
+        "Please publish the wage floor's source.",
+        at=NOW + days(1),
+    )
+    act(platform, CALIFORNIA, versions.comment, made.id, "Support.", at=NOW + days(2))
+    with pytest.raises(ConflictError, match="open until"):
+        act(platform, UTAH, versions.submit, made.id, at=NOW + days(3))
     with pytest.raises(ConflictError, match="comment period runs"):
-        with platform.unit(ANALYST, now=NOW + days(31), purpose="test") as ctx:
-            versions.comment(ctx, made.id, "Too late.")
-    with platform.unit(UTAH, now=NOW + days(31), purpose="test") as ctx:
-        submitted = versions.submit(ctx, made.id)
+        act(platform, ANALYST, versions.comment, made.id, "Too late.", at=NOW + days(31))
+    submitted = act(platform, UTAH, versions.submit, made.id, at=NOW + days(31))
     assert (submitted.status, submitted.comments) == ("submitted", 2)
-    with pytest.raises(ForbiddenError), platform.unit(UTAH, now=NOW + days(32), purpose="test") as ctx:
-        versions.decide(ctx, made.id, True, "self-approval")
-    with platform.unit(FEDERAL, now=NOW + days(40), purpose="test") as ctx:
-        decided = versions.decide(ctx, made.id, True, "Meets the pilot's conditions.")
+    with pytest.raises(ForbiddenError):
+        act(platform, UTAH, versions.decide, made.id, True, "self-approval", at=NOW + days(32))
+    decided = act(
+        platform, FEDERAL, versions.decide, made.id, True, "Meets the conditions.", at=NOW + days(40)
+    )
     assert (decided.status, decided.decided_by) == ("approved", FEDERAL.subject)
-    with platform.unit(FEDERAL, now=NOW + days(41), purpose="test") as ctx:
-        page = versions.comments(ctx, made.id, None, 1)
-        rest = versions.comments(ctx, made.id, page.next_cursor, 10)
-    assert [c.body for c in page.items + rest.items] == ["Please publish the wage floor's source.", "Support."]
+    first = act(platform, FEDERAL, versions.comments, made.id, None, 1)
+    rest = act(platform, FEDERAL, versions.comments, made.id, first.next_cursor, 10)
+    assert [c.body for c in first.items + rest.items] == [
+        "Please publish the wage floor's source.",
+        "Support.",
+    ]
     assert rest.next_cursor is None
 
 
 def test_a_decision_is_final_and_needs_reasons(platform: Platform) -> None:
-    made = upload(platform)
-    with platform.unit(UTAH, now=NOW, purpose="test") as ctx:
-        versions.submit(ctx, made.id)
-    with pytest.raises(InputError, match="needs its reasons"), platform.unit(FEDERAL, now=NOW, purpose="t") as ctx:
-        versions.decide(ctx, made.id, False, "  ")
-    with platform.unit(FEDERAL, now=NOW, purpose="test") as ctx:
-        versions.decide(ctx, made.id, False, "The program lacks a residence rule.")
+    made = act(platform, UTAH, versions.upload, UTAH_FILES)
+    act(platform, UTAH, versions.submit, made.id)
+    with pytest.raises(InputError, match="needs its reasons"):
+        act(platform, FEDERAL, versions.decide, made.id, False, "  ")
+    act(platform, FEDERAL, versions.decide, made.id, False, "The program lacks a residence rule.")
     with pytest.raises(ConflictError, match="rejected: it cannot become approved"):
-        with platform.unit(FEDERAL, now=NOW, purpose="test") as ctx:
-            versions.decide(ctx, made.id, True, "Changed my mind.")
+        act(platform, FEDERAL, versions.decide, made.id, True, "Changed my mind.")
 
 
 def test_a_missing_version_is_not_found(platform: Platform) -> None:
-    with pytest.raises(NotFoundError), platform.unit(FEDERAL, now=NOW, purpose="test") as ctx:
-        versions.get(ctx, 999)
+    with pytest.raises(NotFoundError):
+        act(platform, FEDERAL, versions.get, 999)
 
 
 def test_a_comment_period_that_ends_before_it_starts_is_refused(platform: Platform) -> None:
-    made = upload(platform)
-    with pytest.raises(InputError, match="before it opens"), platform.unit(UTAH, now=NOW, purpose="t") as ctx:
-        versions.publish(ctx, made.id, NOW.date(), NOW.date() - dt.timedelta(days=1))
+    made = act(platform, UTAH, versions.upload, UTAH_FILES)
+    with pytest.raises(InputError, match="before it opens"):
+        act(platform, UTAH, versions.publish, made.id, NOW.date(), NOW.date() - days(1))

@@ -8,8 +8,8 @@ which is how "a state officer of 06 sees what is inside 06" is written once.
 
 Why two answers for a refusal: a caller whose role may never do an action gets 403; a caller
 who could do it, but not on this record (another state's case), gets 404, so the existence of
-another jurisdiction's records does not leak. Creating outside one's territory is a 403: there
-is nothing whose existence could leak.
+another jurisdiction's records does not leak. Creating outside one's territory, or acting on a
+public record (a program, a cap), is a 403: there is no existence to hide.
 """
 
 from __future__ import annotations
@@ -45,6 +45,21 @@ TERRITORY = {
     Role.ANALYST: "any",
 }
 """The kind of jurisdiction a role's token must name (`any`: a state, or US)."""
+
+
+PUBLIC = frozenset(
+    {
+        "Program",
+        "ProgramVersion",
+        "Allocation",
+        "Participation",
+        "Round",
+        "JobOffer",
+        "AuditLog",
+        "Statistics",
+    }
+)
+"""Records whose existence is public: refusing an action on one is a 403, never a 404."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +163,7 @@ def authorize(principal: Principal, action: str, resource: Resource, *, creating
     if allowed(principal, action, resource):
         return
     label = resource.type.lower()
-    if not creating:
+    if not creating and resource.type not in PUBLIC:
         own = Resource(resource.type, resource.id, principal.jurisdiction, principal.subject)
         if allowed(principal, action, own):
             raise NotFoundError(problem("not-found", f"no {label} {resource.id}", field=label))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
-from statevisa.errors import ConflictError, InputError, NotFoundError, problem
+from statevisa.errors import ConflictError, InputError, NotFoundError, problem, renamed_fields
 from statevisa.services.authz import Resource
 from statevisa.services.context import Context
 from statevisa.services.employers import require_jurisdiction
@@ -39,6 +39,7 @@ class CapView:
     cap: int
     issued: int
     method: str
+    basis: str
     version_id: int | None
     computed_at: dt.datetime
 
@@ -52,13 +53,23 @@ def _view(row: Allocation) -> CapView:
         row.cap,
         row.issued,
         row.method,
+        row.basis,
         row.version_id,
         row.computed_at,
     )
 
 
+@dataclass(frozen=True)
+class Computed:
+    """Caps to store, how they were shared, and from what."""
+
+    caps: dict[str, int]
+    method: str
+    basis: str
+
+
 def _store(
-    ctx: Context, program_id: str, year: int, caps: dict[str, int], method: str, version_id: int | None
+    ctx: Context, program_id: str, year: int, computed: Computed, version_id: int | None
 ) -> list[CapView]:
     """Write the caps of one program and year; a jurisdiction no longer listed keeps its history at cap 0."""
     existing = {
@@ -67,6 +78,7 @@ def _store(
             select(Allocation).where(Allocation.program_id == program_id, Allocation.year == year)
         )
     }
+    caps, method, basis = computed.caps, computed.method, computed.basis
     for fips, dropped in existing.items():
         if fips not in caps:
             dropped.cap = 0
@@ -81,13 +93,14 @@ def _store(
                     cap=cap,
                     issued=0,
                     method=method,
+                    basis=basis,
                     version_id=version_id,
                     computed_at=ctx.now,
                     computed_by=ctx.principal.subject,
                 )
             )
         else:
-            found.cap, found.method, found.version_id = cap, method, version_id
+            found.cap, found.method, found.basis, found.version_id = cap, method, basis, version_id
             found.computed_at, found.computed_by = ctx.now, ctx.principal.subject
     ctx.session.flush()
     rows = ctx.session.scalars(
@@ -98,33 +111,49 @@ def _store(
     return [_view(row) for row in rows]
 
 
-def compute(ctx: Context, program_id: str, year: int) -> list[CapView]:
-    """Compute and store a program's caps for a year from its approved version's own parameters."""
+def latest_population_year(year: int) -> int:
+    """The newest July 1 estimate year of the vendored state vintages that is not after `year`."""
+    from statevisa.reference.population import state_vintage
+
+    newest = state_vintage([2020]).last_year
+    return min(year, newest)
+
+
+def compute(ctx: Context, program_id: str, year: int, population_year: int | None = None) -> list[CapView]:
+    """Compute and store a program's caps for a year from its approved version's own parameters.
+
+    Shares by population use the Census July 1 estimates of `population_year` (default: the
+    newest vendored year not after the program year); the year used is stored in each cap's basis.
+    """
     from statevisa.services.allocation import allocation_of
     from statevisa.services.programs import Opened, warnings_for
 
     if not 1900 <= year <= 2200:
         raise InputError(problem("out-of-range", f"{year} is not a plausible program year", field="year"))
     version, program = approved_version(ctx, program_id)
-    ctx.authorize("allocation.compute", Resource("Allocation", f"{program_id}/{year}", program.jurisdiction))
+    target = Resource("Allocation", f"{program_id}/{year}", program.jurisdiction)
+    ctx.authorize("allocation.compute", target)
     if program_id == HEARTLAND:
         return _heartland(ctx, program, year, version.id)
     resolved = resolved_on(version, ctx.today)
+    counted = latest_population_year(year) if population_year is None else population_year
     try:
-        done = allocation_of(Opened(resolved, warnings_for(resolved)), year)
+        done = allocation_of(Opened(resolved, warnings_for(resolved)), counted)
     except InputError as error:
-        raise InputError(
-            [
-                problem(p.code, p.message, field="program" if p.location.field == "--program" else "year")
-                for p in error.problems
-            ]
-        ) from None
+        fields = {"--program": "program", "--year": "population_year"}
+        raise renamed_fields(error, fields) from None
     caps = dict(zip(done.table["fips"].to_list(), done.table["allocation"].to_list(), strict=True))
-    views = _store(ctx, program_id, year, caps, str(done.request.method), version.id)
+    computed = Computed(caps, str(done.request.method), done.request.source[:300])
+    views = _store(ctx, program_id, year, computed, version.id)
     ctx.audit(
         "allocation.compute",
-        Resource("Allocation", f"{program_id}/{year}", program.jurisdiction),
-        detail={"total": sum(caps.values()), "units": len(caps), "version": version.id},
+        target,
+        detail={
+            "total": sum(caps.values()),
+            "units": len(caps),
+            "version": version.id,
+            "population_year": counted,
+        },
     )
     return views
 
@@ -147,10 +176,11 @@ def _heartland(ctx: Context, program: Program, year: int, version_id: int | None
 
     counties = participating(ctx, program.id, ctx.today)
     if not counties:
-        return _store(ctx, program.id, year, {}, "none", version_id)
+        return _store(ctx, program.id, year, Computed({}, "none", "no county has opted in"), version_id)
     shared = share_cap(counties, CapOptions(), Options(), ctx.today, "the opt-in register")
     caps = {share.fips: share.allocation or 0 for share in shared.result.shares}
-    views = _store(ctx, program.id, year, caps, shared.result.method, version_id)
+    basis = f"{len(caps)} participating counties; {shared.result.basis}"[:300]
+    views = _store(ctx, program.id, year, Computed(caps, shared.result.method, basis), version_id)
     ctx.audit(
         "allocation.compute",
         Resource("Allocation", f"{program.id}/{year}", program.jurisdiction),

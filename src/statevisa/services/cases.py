@@ -254,7 +254,7 @@ def transition(
 def _transfer(ctx: Context, loaded: Loaded, transfer: Transfer) -> dict[str, Any]:
     """Apply a transfer the program's portability allows, or refuse it naming the rule."""
     case, portability = loaded.case, loaded.operations.portability
-    cite = str(portability.citation) if portability.citation else "the program declares no portability"
+    cite = portability.citation.short() if portability.citation else "the program declares no portability"
     if transfer.employer_id is None and transfer.state is None:
         raise InputError(
             problem("empty-transfer", "name the new employer_id, the new state, or both", field="transfer")

@@ -144,6 +144,7 @@ class Allocation(Base):
     cap: Mapped[int] = mapped_column(BigInteger)
     issued: Mapped[int] = mapped_column(BigInteger, default=0)
     method: Mapped[str] = mapped_column(String(32))
+    basis: Mapped[str] = mapped_column(String(300))
     version_id: Mapped[int | None] = mapped_column(ForeignKey("program_versions.id"))
     computed_at: Mapped[dt.datetime]
     computed_by: Mapped[str] = mapped_column(String(200))

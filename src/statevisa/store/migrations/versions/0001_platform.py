@@ -219,6 +219,7 @@ def upgrade() -> None:
         sa.Column("cap", sa.BigInteger(), nullable=False),
         sa.Column("issued", sa.BigInteger(), nullable=False),
         sa.Column("method", sa.String(length=32), nullable=False),
+        sa.Column("basis", sa.String(length=300), nullable=False),
         sa.Column("version_id", ID, nullable=True),
         sa.Column("computed_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("computed_by", sa.String(length=200), nullable=False),
