@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from statevisa.services import applicants, employers
@@ -48,3 +50,14 @@ def offer(platform: Platform) -> employers.JobOfferView:
 @pytest.fixture
 def ca_officer_employer(platform: Platform) -> employers.EmployerView:
     return act(platform, CALIFORNIA, employers.create_employer, "Sun Farms", "06", None, "sun-farms-hr")
+
+
+PILOT = Path(__file__).parent / "data" / "integration-pilot" / "program.yaml"
+
+
+@pytest.fixture
+def pilot(platform: Platform) -> versions.VersionView:
+    """A scored state program (fixture, California), approved."""
+    made = act(platform, CALIFORNIA, versions.upload, {"program.yaml": PILOT.read_text(encoding="utf-8")})
+    act(platform, CALIFORNIA, versions.submit, made.id)
+    return act(platform, FEDERAL, versions.decide, made.id, True, "fixture")

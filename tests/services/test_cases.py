@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from statevisa.errors import ConflictError, InputError
@@ -14,8 +12,6 @@ from statevisa.services.cases import IllegalMove, Transfer
 from statevisa.services.context import Platform
 from tests.platform import ANALYST, CALIFORNIA, FEDERAL, LOS_ANGELES, NOW, TEXAS, act, days
 from tests.services.conftest import W_CASE
-
-PILOT = Path(__file__).parent / "data" / "integration-pilot" / "program.yaml"
 
 
 def holder(
@@ -124,10 +120,9 @@ def test_reports_the_program_does_not_ask_for_are_refused(platform: Platform, w_
         act(platform, CALIFORNIA, cases.report, done.case_id, "tax", NOW.date(), {})
 
 
-def test_integration_services_are_tracked_per_case_and_counted_per_county(platform: Platform) -> None:
-    made = act(platform, CALIFORNIA, versions.upload, {"program.yaml": PILOT.read_text()})
-    act(platform, CALIFORNIA, versions.submit, made.id)
-    act(platform, FEDERAL, versions.decide, made.id, True, "fixture")
+def test_integration_services_are_tracked_per_case_and_counted_per_county(
+    platform: Platform, pilot: object
+) -> None:
     with platform.session() as session:
         from statevisa.store.models import Allocation
 
