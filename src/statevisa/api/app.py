@@ -1,0 +1,72 @@
+"""The application: routers under ``/api/v1``, problem+json errors, size limits, the policy checked.
+
+`create_app(platform, settings)` builds it on an open platform; `statevisa serve` runs it with
+uvicorn. ``/health`` and ``/openapi.json`` are public; every other route needs a bearer token.
+The Cedar policy is validated when the app starts, so a bad policy stops the server, not a request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+
+from statevisa import __version__
+from statevisa.api import problems
+from statevisa.api.deps import Api
+from statevisa.api.limits import BodyLimit
+from statevisa.api.routes import applications, cases, people, programs
+from statevisa.config import Settings
+from statevisa.errors import StatevisaError
+from statevisa.services.authz import check_policy
+from statevisa.services.context import Platform
+
+PREFIX = "/api/v1"
+
+RESPONSES: dict[int | str, dict[str, object]] = {
+    code: {"description": text, "content": {"application/problem+json": {}}}
+    for code, text in (
+        (400, "Malformed request"),
+        (401, "No or bad token"),
+        (403, "Not for this role"),
+        (404, "No such record, or not yours to see"),
+        (409, "Conflict with the records' state"),
+        (413, "Request body too large"),
+        (422, "Invalid input, with the fields named"),
+    )
+}
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def create_app(platform: Platform, settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> FastAPI:
+    check_policy()
+    settings.require_secret()
+    app = FastAPI(
+        title="statevisa",
+        version=__version__,
+        summary="State visa programs, caps, applications, rounds and cases, with a verifiable audit log.",
+        docs_url=None,
+        redoc_url=None,
+        responses=RESPONSES,
+    )
+    app.state.api = Api(platform, settings, clock)
+    app.add_exception_handler(StatevisaError, problems.statevisa_error)
+    app.add_exception_handler(RequestValidationError, problems.validation_error)
+    app.add_exception_handler(HTTPException, problems.http_error)
+    app.add_exception_handler(Exception, problems.server_error)
+    app.add_middleware(BodyLimit)
+    for module in (programs, people, applications, cases):
+        app.include_router(module.router, prefix=PREFIX)
+
+    @app.get("/health", tags=["health"])
+    def health() -> dict[str, str]:
+        """Public: the server answers and its database is at this code's revision."""
+        return {"status": "ok", "version": __version__}
+
+    return app

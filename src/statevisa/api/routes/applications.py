@@ -1,0 +1,103 @@
+"""Applications, caps and rounds: submission through the rules engine, selection through the core."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from statevisa.api.deps import Caller, create, run
+from statevisa.api.params import DEFAULT, Cursor, Limit, ProgramFilter, RecordId
+from statevisa.api.schemas import ApplicationIn, CapsIn, DrawIn, RoundIn
+from statevisa.errors import InputError, problem
+from statevisa.services import applications, caps, rounds
+from statevisa.services.context import Context
+from statevisa.services.pages import Page
+
+router = APIRouter()
+
+
+@router.post(
+    "/applications", status_code=201, response_model=applications.ApplicationView, tags=["applications"]
+)
+def submit(request: Request, body: ApplicationIn, who: Caller) -> JSONResponse:
+    """Submit one application: evaluated by the program's approved version, its case opened."""
+    given = applications.Submission(
+        body.program, body.state, body.inputs, body.applicant_id, body.job_offer_id, body.external_id
+    )
+    return create(request, who, body, applications.submit, given)
+
+
+@router.get("/applications", tags=["applications"])
+def list_applications(
+    request: Request,
+    who: Caller,
+    program: ProgramFilter = None,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT,
+) -> Page[applications.ApplicationView]:
+    return run(request, who, applications.listing, program, cursor, limit)
+
+
+@router.get("/applications/{application_id}", tags=["applications"])
+def get_application(request: Request, application_id: RecordId, who: Caller) -> applications.ApplicationView:
+    return run(request, who, applications.get, application_id)
+
+
+@router.post("/allocations/compute", tags=["allocations"])
+def compute_caps(request: Request, body: CapsIn, who: Caller) -> list[caps.CapView]:
+    """Compute a program's caps for a year from its approved version's own parameters."""
+    return run(request, who, caps.compute, body.program, body.year, body.population_year)
+
+
+@router.get("/allocations", tags=["allocations"])
+def list_caps(request: Request, who: Caller, program: str, year: int) -> list[caps.CapView]:
+    return run(request, who, caps.listing, program, year)
+
+
+def _round(ctx: Context, body: RoundIn) -> rounds.RoundView:
+    missing = {
+        "ranked": ["invitations"],
+        "lottery": ["slots", "commitment"],
+        "matching": ["capacities", "preferences"],
+    }[body.kind]
+    absent = [name for name in missing if getattr(body, name) is None]
+    if absent:
+        raise InputError(
+            [problem("missing", f"a {body.kind} round needs {name}", field=name) for name in absent]
+        )
+    values: dict[str, Any] = body.model_dump()
+    if body.kind == "ranked":
+        return rounds.run_ranked(ctx, body.program, body.state, values["invitations"], body.min_score)
+    if body.kind == "lottery":
+        return rounds.open_lottery(ctx, body.program, body.state, values["slots"], values["commitment"])
+    return rounds.run_matching(ctx, body.program, body.state, values["capacities"], values["preferences"])
+
+
+@router.post("/rounds", status_code=201, response_model=rounds.RoundView, tags=["rounds"])
+def start_round(request: Request, body: RoundIn, who: Caller) -> JSONResponse:
+    """Run a ranked round or a matching now, or open a lottery with its published commitment."""
+    return create(request, who, body, _round, body)
+
+
+@router.post("/rounds/{round_id}/draw", tags=["rounds"])
+def draw(request: Request, round_id: RecordId, body: DrawIn, who: Caller) -> rounds.RoundView:
+    """Reveal a committed lottery's seed and draw."""
+    return run(request, who, rounds.draw, round_id, body.seed)
+
+
+@router.get("/rounds", tags=["rounds"])
+def list_rounds(request: Request, who: Caller, program: ProgramFilter = None) -> list[rounds.RoundView]:
+    return run(request, who, rounds.listing, program)
+
+
+@router.get("/rounds/{round_id}", tags=["rounds"])
+def get_round(request: Request, round_id: RecordId, who: Caller) -> rounds.RoundView:
+    return run(request, who, rounds.get, round_id)
+
+
+@router.get("/rounds/{round_id}/export", tags=["rounds"])
+def export_round(request: Request, round_id: RecordId, who: Caller) -> dict[str, Any]:
+    """Everything that went into the round and came out: replay it with `statevisa rounds replay`."""
+    return run(request, who, rounds.export, round_id)
