@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/statevisa demo
+	$(BIN)/statevisa demo serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts tools

@@ -13,7 +13,7 @@ import errno
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import polars as pl
@@ -198,13 +198,32 @@ def _alive(pid: int) -> bool:
 
 
 def write_table(frame: pl.DataFrame, path: Path) -> None:
-    """Write `frame` to `path` (format from the suffix) atomically: all of it or nothing.
+    """Write `frame` to `path` (format from the suffix) atomically: all of it or nothing."""
+    fmt = table_format(path)
+    atomic_write(path, frame.write_csv if fmt == "csv" else frame.write_parquet)
 
-    The data go to a temporary file beside the output, which replaces it only once complete;
-    a full disk or an unwritable folder is an InputError naming the path, and a temporary file
+
+def write_lines(path: Path, lines: Iterable[str]) -> int:
+    """Write text lines (each ending with its newline) to `path` atomically; return how many."""
+    count = 0
+
+    def write(tmp: Path) -> None:
+        nonlocal count
+        with tmp.open("w", encoding="utf-8", newline="") as handle:
+            for line in lines:
+                handle.write(line)
+                count += 1
+
+    atomic_write(path, write)
+    return count
+
+
+def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
+    """Run `write` on a temporary file beside `path`, then put it in place: all of it or nothing.
+
+    A full disk or an unwritable folder is an InputError naming the path, and a temporary file
     left by a killed earlier run is removed on the next write to the same output.
     """
-    fmt = table_format(path)
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise InputError(problem("no-such-folder", f"the folder {directory} does not exist", file=path))
@@ -220,10 +239,7 @@ def write_table(frame: pl.DataFrame, path: Path) -> None:
     os.close(handle)
     tmp = Path(tmp_name)
     try:
-        if fmt == "csv":
-            frame.write_csv(tmp)
-        else:
-            frame.write_parquet(tmp)
+        write(tmp)
         tmp.chmod(0o666 & ~_umask())  # mkstemp makes the file private; outputs get normal modes
         tmp.replace(path)
     except OSError as error:

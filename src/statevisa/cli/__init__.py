@@ -51,6 +51,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "sim": ("statevisa.cli.sim:app", "Synthetic populations built from a program's declared inputs."),
     "wages": ("statevisa.cli.wages:app", "OEWS wage levels I-IV (DOL 2009 prevailing-wage guidance)."),
+    "db": ("statevisa.cli.platform:db", "The platform's database: create or upgrade its schema."),
+    "serve": ("statevisa.cli.platform:serve", "Serve the API and the web pages on the platform's database."),
+    "admin": ("statevisa.cli.platform:admin", "Administration: issue bearer tokens for the API."),
+    "audit": (
+        "statevisa.cli.platform:audit",
+        "The transparency log: signed heads, proofs, verification, export.",
+    ),
 }
 """Command name → (module:attribute, one line of help for the top-level listing)."""
 

@@ -10,12 +10,16 @@ Nothing heavy is imported until the command runs: the work is in `statevisa.serv
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
 
+from statevisa.cli import Group
 from statevisa.cli.common import stdout
+from statevisa.cli.params import Whole
+from statevisa.cli.platform import db_option
 from statevisa.cli.rules import on_option, parse_on, show_warnings
 
 if TYPE_CHECKING:
@@ -24,10 +28,13 @@ if TYPE_CHECKING:
 BAR_WIDTH = 40
 
 
-@click.command("demo")
+@click.group("demo", cls=Group, invoke_without_command=True)
 @on_option
-def demo(on: str | None) -> None:
-    """Evaluate the shipped programs on the shipped synthetic populations and summarise."""
+@click.pass_context
+def demo(ctx: click.Context, on: str | None) -> None:
+    """Run the shipped programs on synthetic people and real data; `demo seed`, `demo serve`: the platform."""
+    if ctx.invoked_subcommand is not None:
+        return
     from statevisa.services.sim import demo_runs
 
     date = parse_on(on)
@@ -95,3 +102,111 @@ def _histogram(name: str, bins: tuple[Bin, ...]) -> Table:
         bar = "█" * max(1, round(BAR_WIDTH * item.people / peak))
         table.add_row(f"{item.start:,.0f} to {item.end:,.0f}", f"{item.people:,}", f"[green]{bar}[/green]")
     return table
+
+
+DEMO_DIR = Path(".statevisa")
+"""Where the demo keeps its own keys: git-ignored, never a built-in default."""
+
+
+def demo_settings() -> None:
+    """Give this process a token secret and an audit key, creating the demo's own files if needed."""
+    import os
+    import secrets
+
+    from statevisa.services.auditlog import write_new_key
+
+    DEMO_DIR.mkdir(mode=0o700, exist_ok=True)
+    secret = DEMO_DIR / "secret_key"
+    if "STATEVISA_SECRET_KEY" not in os.environ:
+        if not secret.exists():
+            secret.touch(mode=0o600)
+            secret.write_text(secrets.token_urlsafe(48))
+        os.environ["STATEVISA_SECRET_KEY"] = secret.read_text().strip()
+    key = DEMO_DIR / "audit.pem"
+    if "STATEVISA_AUDIT_KEY_FILE" not in os.environ:
+        if not key.exists():
+            write_new_key(key)
+        os.environ["STATEVISA_AUDIT_KEY_FILE"] = str(key)
+
+
+def _seeded(db: str | None, people: int, *, reuse: bool) -> str:
+    """Upgrade the database and seed it; with `reuse`, serve one already seeded as it is."""
+    from statevisa.config import settings
+    from statevisa.services.context import open_platform
+    from statevisa.services.database import prepare
+    from statevisa.services.seed import seed
+    from statevisa.store.db import database_url
+    from statevisa.store.models import ProgramVersion
+
+    url = database_url(db)
+    prepare(url)
+    platform = open_platform(url, settings())
+    try:
+        with platform.session() as session:
+            from sqlalchemy import func, select
+
+            if reuse and session.scalar(select(func.count()).select_from(ProgramVersion)):
+                click.echo("the database already holds programs: serving it as it is", err=True)
+                return url
+        started = dt.datetime.now(dt.UTC)
+        done = seed(platform, started, people)
+        took = (dt.datetime.now(dt.UTC) - started).total_seconds()
+        click.echo(
+            f"seeded in {took:.1f} s: programs {done.programs}; {done.caps} W visa caps; "
+            f"{len(done.counties)} Heartland counties opted in; {done.employers} employers; "
+            f"{done.applications:,} applications ({done.eligible:,} eligible); lottery round {done.round_id} "
+            f"invited {done.invited}, {done.issued} visas issued",
+            err=True,
+        )
+    finally:
+        platform.close()
+    return url
+
+
+@demo.command("seed")
+@db_option
+@click.option("--people", type=Whole(minimum=1), default=400, show_default=True, help="Synthetic applicants.")
+def seed_command(db: str | None, people: int) -> None:
+    """Fill a database with the demo data without serving it (a sample database for analysts)."""
+    demo_settings()
+    _seeded(db, people, reuse=False)
+
+
+DEMO_ROLES = (
+    ("federal_reviewer", "US"),
+    ("state_officer", "06"),
+    ("county_officer", "06037"),
+    ("analyst", "US"),
+    ("enforcement_liaison", "US"),
+)
+
+
+@demo.command("serve")
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=Whole(minimum=1), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--people", type=Whole(minimum=1), default=400, show_default=True, help="Synthetic applicants.")
+def serve_command(db: str | None, host: str, port: int, people: int) -> None:
+    """Seed the demo (once) and serve it; prints the URL and a token per role; Ctrl-C stops it."""
+    import uvicorn
+
+    from statevisa.api.app import create_app
+    from statevisa.config import settings
+    from statevisa.services.authz import Principal, Role
+    from statevisa.services.context import open_platform
+    from statevisa.services.tokens import issue
+
+    demo_settings()
+    url = _seeded(db, people, reuse=True)
+    config = settings()
+    now = dt.datetime.now(dt.UTC)
+    click.echo(f"statevisa demo on http://{host}:{port}/  (API http://{host}:{port}/api/v1, /openapi.json)")
+    for role, where in DEMO_ROLES:
+        token = issue(Principal(f"demo-{role}", Role(role), where), config.require_secret(), now, 8 * 3600)
+        click.echo(f"  {role} of {where}: {token}")
+    click.echo(f"  curl -H 'Authorization: Bearer TOKEN' http://{host}:{port}/api/v1/cases   (Ctrl-C stops)")
+    platform = open_platform(url, config)
+    try:
+        uvicorn.run(create_app(platform, config), host=host, port=port, log_level="warning")
+    finally:
+        platform.close()

@@ -22,12 +22,13 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from statevisa.config import Settings
 from statevisa.services.authz import Principal, Resource, allowed, authorize
 from statevisa.store.db import make_engine, session_factory, transaction
 from statevisa.store.migrate import require_current
 from statevisa.store.models import AuditEvent
 
-Sequencer = Callable[[sessionmaker[Session], dt.datetime], object]
+Sequencer = Callable[[sessionmaker[Session], dt.datetime], int]
 """What runs after a commit that wrote audit events: sequence them into the log, sign a head."""
 
 
@@ -106,3 +107,10 @@ class Platform:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def open_platform(url: str, settings: Settings) -> Platform:
+    """The platform as a server or a command runs it: on `url`, its log signed with the configured key."""
+    from statevisa.services.auditlog import load_signer, make_sequencer
+
+    return Platform(url, sequencer=make_sequencer(load_signer(settings)))

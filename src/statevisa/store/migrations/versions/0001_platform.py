@@ -1,7 +1,7 @@
 """platform: the operations records and the audit log.
 
-The audit tables are append-only: on PostgreSQL a trigger refuses UPDATE and DELETE on
-them (the code has no such path; the trigger stops anyone with a SQL prompt too).
+The audit tables are append-only: a trigger refuses UPDATE and DELETE on them, on PostgreSQL
+and on SQLite alike (the code has no such path; the trigger stops anyone with a SQL prompt too).
 
 Revision ID: 0001
 Revises:
@@ -435,9 +435,20 @@ def upgrade() -> None:
                 f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON {table} "
                 "FOR EACH STATEMENT EXECUTE FUNCTION statevisa_append_only()"
             )
+    if op.get_bind().dialect.name == "sqlite":
+        for table in APPEND_ONLY:
+            for verb in ("UPDATE", "DELETE"):
+                op.execute(
+                    f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+                    f"BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: {verb} refused'); END"
+                )
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        for table in APPEND_ONLY:
+            for verb in ("update", "delete"):
+                op.execute(f"DROP TRIGGER {table}_no_{verb}")
     if op.get_bind().dialect.name == "postgresql":
         for table in APPEND_ONLY:
             op.execute(f"DROP TRIGGER {table}_append_only ON {table}")

@@ -1,0 +1,263 @@
+"""The transparency log in the store: sequence events into leaves, sign heads, prove, verify, export.
+
+Use cases write `AuditEvent` rows in their own transaction (`Context.audit`); after the
+commit, `sequence` gives the new events their places in the log: under a lock (PostgreSQL:
+an advisory transaction lock; SQLite: its write lock), it reads the latest checkpoint's
+frontier, appends each pending event's canonical leaf (`statevisa.audit.events`), and signs
+the new tree head as a C2SP checkpoint, all in one transaction. Indices therefore have no gaps
+whatever rolls back, and every leaf is covered by a signed checkpoint the moment it exists.
+
+`verify` recomputes everything from the stored rows and names the first event that differs:
+an edited row, a deleted one (a gap), an inserted one (beyond every signed head), or a root
+that does not match its signature.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from statevisa.audit import checkpoint, documents, events, merkle, note
+from statevisa.config import Settings
+from statevisa.errors import InputError, NotFoundError, problem
+from statevisa.services.context import Sequencer
+from statevisa.store.db import transaction
+from statevisa.store.models import AuditCheckpoint, AuditEvent, AuditLeaf
+
+BATCH = 5_000
+LOCK_KEY = 0x5741_7564_6974  # "SVAudit": one advisory lock for the sequencer on PostgreSQL
+
+
+@dataclass(frozen=True)
+class Signer:
+    """The log's name (its checkpoints' origin) and the key that signs its heads."""
+
+    origin: str
+    key: Ed25519PrivateKey
+
+    @property
+    def verifier(self) -> note.VerifierKey:
+        return note.verifier_key(self.origin, self.key)
+
+
+def load_signer(settings: Settings) -> Signer:
+    path = settings.require_audit_key()
+    return Signer(settings.audit_origin, note.load_private_key(path.read_bytes(), str(path)))
+
+
+def write_new_key(path: Path) -> None:
+    """Write a fresh Ed25519 private key in PEM, readable by its owner only; never overwrite one."""
+    if path.exists():
+        raise InputError(problem("exists", "refusing to overwrite an existing key", file=path, field="--out"))
+    data = note.private_key_pem(Ed25519PrivateKey.generate())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600)
+    path.write_bytes(data)
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def core_event(row: AuditEvent, index: int) -> events.AuditEvent:
+    return events.AuditEvent(
+        index,
+        row.at,
+        row.actor,
+        row.role,
+        row.jurisdiction,
+        row.purpose,
+        row.action,
+        row.resource_type,
+        row.resource_id,
+        tuple(row.fields),
+    )
+
+
+def latest(session: Session) -> AuditCheckpoint | None:
+    return session.scalar(select(AuditCheckpoint).order_by(AuditCheckpoint.tree_size.desc()).limit(1))
+
+
+def _lock(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+
+
+def sequence(sessions: sessionmaker[Session], now: dt.datetime, signer: Signer) -> int:
+    """Append every pending event to the log and sign the new head; return how many were appended."""
+    appended = 0
+    while True:
+        with transaction(sessions) as session:
+            _lock(session)
+            pending = session.scalars(
+                select(AuditEvent)
+                .outerjoin(AuditLeaf, AuditLeaf.event_id == AuditEvent.id)
+                .where(AuditLeaf.idx.is_(None))
+                .order_by(AuditEvent.id)
+                .limit(BATCH)
+            ).all()
+            if not pending:
+                return appended
+            head = latest(session)
+            frontier = (
+                merkle.Frontier()
+                if head is None
+                else merkle.Frontier(head.tree_size, [base64.b64decode(h) for h in head.frontier])
+            )
+            for row in pending:
+                leaf = events.leaf_bytes(core_event(row, frontier.size))
+                digest = merkle.leaf_hash(leaf)
+                session.add(AuditLeaf(idx=frontier.size, event_id=row.id, leaf=leaf, leaf_hash=digest))
+                frontier.append(digest)
+            root = frontier.root()
+            signed = checkpoint.sign_checkpoint(
+                checkpoint.Checkpoint(signer.origin, frontier.size, root), signer.key
+            )
+            session.add(
+                AuditCheckpoint(
+                    tree_size=frontier.size,
+                    root_hash=root,
+                    note=str(signed),
+                    frontier=[_b64(h) for h in frontier.hashes],
+                    signed_at=now,
+                )
+            )
+            appended += len(pending)
+
+
+def make_sequencer(signer: Signer) -> Sequencer:
+    def run(sessions: sessionmaker[Session], now: dt.datetime) -> int:
+        return sequence(sessions, now, signer)
+
+    return run
+
+
+def head(session: Session) -> str:
+    """The latest signed checkpoint, exactly as the note text."""
+    found = latest(session)
+    if found is None:
+        raise NotFoundError(problem("empty-log", "the audit log has no signed checkpoint yet"))
+    return found.note
+
+
+def _leaves(session: Session, size: int) -> list[AuditLeaf]:
+    return list(session.scalars(select(AuditLeaf).where(AuditLeaf.idx < size).order_by(AuditLeaf.idx)))
+
+
+def _tree(session: Session) -> tuple[AuditCheckpoint, list[AuditLeaf], merkle.MerkleTree]:
+    found = latest(session)
+    if found is None:
+        raise NotFoundError(problem("empty-log", "the audit log has no signed checkpoint yet"))
+    leaves = _leaves(session, found.tree_size)
+    return found, leaves, merkle.MerkleTree([leaf.leaf_hash for leaf in leaves])
+
+
+def prove(session: Session, index: int) -> dict[str, object]:
+    """The inclusion proof of event `index` against the latest signed checkpoint."""
+    found, leaves, tree = _tree(session)
+    if not 0 <= index < found.tree_size:
+        raise InputError(
+            problem("out-of-range", f"the log holds events 0 to {found.tree_size - 1}", field="INDEX")
+        )
+    return documents.inclusion_document(
+        index, found.tree_size, leaves[index].leaf, tree.inclusion_proof(index)
+    )
+
+
+def consistency(session: Session, old_size: int) -> dict[str, object]:
+    """The consistency proof from an earlier tree size to the latest signed checkpoint."""
+    found, _, tree = _tree(session)
+    if not 0 < old_size <= found.tree_size:
+        raise InputError(
+            problem("out-of-range", f"must be between 1 and {found.tree_size}", field="OLD_SIZE")
+        )
+    return documents.consistency_document(old_size, found.tree_size, tree.consistency_proof(old_size))
+
+
+def export_lines(session: Session) -> Iterator[str]:
+    """Every event of the log in order, each line its members and its base64 leaf."""
+    found = latest(session)
+    size = 0 if found is None else found.tree_size
+    for leaf in session.scalars(
+        select(AuditLeaf).where(AuditLeaf.idx < size).order_by(AuditLeaf.idx)
+    ).yield_per(10_000):
+        yield documents.export_line(leaf.leaf, leaf.idx)
+
+
+@dataclass(frozen=True)
+class Verified:
+    ok: bool
+    tree_size: int
+    events: int
+    pending: int
+    first_bad_index: int | None = None
+    first_bad_event: int | None = None
+    why: str = ""
+
+
+def verify(session: Session, key: note.VerifierKey) -> Verified:
+    """Recompute the log from its rows and check it against every signed checkpoint."""
+    heads = list(session.scalars(select(AuditCheckpoint).order_by(AuditCheckpoint.tree_size)))
+    rows = list(session.scalars(select(AuditLeaf).order_by(AuditLeaf.idx)))
+    pending = len(
+        session.scalars(
+            select(AuditEvent.id)
+            .outerjoin(AuditLeaf, AuditLeaf.event_id == AuditEvent.id)
+            .where(AuditLeaf.idx.is_(None))
+        ).all()
+    )
+    size = heads[-1].tree_size if heads else 0
+
+    def bad(index: int, event: int | None, why: str) -> Verified:
+        return Verified(False, size, len(rows), pending, index, event, why)
+
+    hashes: list[bytes] = []
+    for position, row in enumerate(rows):
+        if row.idx != position:
+            return bad(
+                position, None, f"event {position} is missing from the log (the next stored is {row.idx})"
+            )
+        if position >= size:
+            return bad(position, row.event_id, f"event {position} is not covered by any signed checkpoint")
+        digest = merkle.leaf_hash(row.leaf)
+        if digest != row.leaf_hash:
+            return bad(position, row.event_id, f"event {position}'s stored hash is not the hash of its leaf")
+        stored = session.get(AuditEvent, row.event_id)
+        try:
+            leaf_event = events.event_from_leaf(row.leaf, position)
+        except InputError as error:
+            return bad(position, row.event_id, f"event {position}'s leaf is damaged: {error}")
+        if stored is None or events.leaf_bytes(core_event(stored, position)) != row.leaf:
+            return bad(
+                position,
+                row.event_id,
+                f"event {position} (row {row.event_id}) differs from its logged "
+                f"leaf ({leaf_event.action} by {leaf_event.actor})",
+            )
+        hashes.append(digest)
+    if len(hashes) < size:
+        return bad(len(hashes), None, f"the log holds {len(hashes)} events but a checkpoint signs {size}")
+    tree = merkle.MerkleTree(hashes) if hashes else None
+    previous = 0
+    for signed in heads:
+        try:
+            opened = checkpoint.open_checkpoint(signed.note, key)
+        except InputError as error:
+            return bad(previous, None, f"the checkpoint of size {signed.tree_size} does not verify: {error}")
+        root = merkle.EMPTY_ROOT if tree is None or opened.size == 0 else tree.root(opened.size)
+        if opened.size != signed.tree_size or opened.root != root:
+            return bad(
+                previous,
+                rows[previous].event_id if previous < len(rows) else None,
+                f"events {previous} to {opened.size - 1} do not hash to the root the checkpoint of size "
+                f"{opened.size} signed: one of them was changed",
+            )
+        previous = opened.size
+    return Verified(True, size, len(rows), pending)

@@ -1,0 +1,123 @@
+"""The transparency log in the store: sequenced, signed, proved, and any tampering found and named."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import cast
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import text
+
+from statevisa.audit import checkpoint, merkle
+from statevisa.errors import StatevisaError
+from statevisa.services import applicants, auditlog
+from statevisa.services.context import Platform
+from tests.platform import APPLICANT, CALIFORNIA, act
+
+SIGNER = auditlog.Signer("test.statevisa/audit", Ed25519PrivateKey.generate())
+
+
+@pytest.fixture
+def logged(database_url: str) -> Iterator[Platform]:
+    """A platform whose units sequence and sign their events, with five applicants recorded."""
+    opened = Platform(database_url, sequencer=auditlog.make_sequencer(SIGNER))
+    for name in ("Ana", "Bo", "Cy"):
+        new = applicants.NewApplicant("06", name, "Doe", document_number="X1", document_country="USA")
+        made = act(opened, APPLICANT, applicants.create, new)
+        act(opened, CALIFORNIA, applicants.get, made.id)  # a read of protected fields: logged too
+    yield opened
+    opened.close()
+
+
+def test_every_write_and_protected_read_is_a_leaf_under_a_signed_head(logged: Platform) -> None:
+    with logged.session() as session:
+        note_text = auditlog.head(session)
+        found = auditlog.verify(session, SIGNER.verifier)
+        proof = auditlog.prove(session, 3)
+        grown = auditlog.consistency(session, 2)
+        lines = list(auditlog.export_lines(session))
+    opened = checkpoint.open_checkpoint(note_text, SIGNER.verifier)
+    assert (opened.origin, opened.size) == ("test.statevisa/audit", 6)
+    assert found.ok and (found.tree_size, found.events, found.pending) == (6, 6, 0)
+    leaf = base64.b64decode(str(proof["leaf"]))
+    path = [base64.b64decode(h) for h in cast(list[str], proof["inclusion_path"])]
+    assert merkle.verify_inclusion(merkle.leaf_hash(leaf), 3, 6, path, opened.root)
+    assert json.loads(leaf)["action"] == "applicant.read_protected"
+    assert grown["old_size"] == 2 and len(lines) == 6
+    assert json.loads(lines[1])["fields"] == [
+        "date_of_birth",
+        "document_country",
+        "document_number",
+        "address",
+        "immigration_status",
+    ].__class__(sorted(json.loads(lines[1])["fields"]))
+
+
+def _tamper(platform: Platform, statement: str) -> None:
+    """What an attacker with the database could do: drop the append-only guard and change rows."""
+    with platform.session() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SET LOCAL session_replication_role = replica"))
+        else:
+            for table in ("audit_events", "audit_leaves"):
+                for verb in ("update", "delete"):
+                    session.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_{verb}"))
+        session.execute(text(statement))
+
+
+def test_the_log_refuses_updates_and_deletes(logged: Platform) -> None:
+    with pytest.raises(Exception, match="append-only"), logged.session() as session:
+        session.execute(text("UPDATE audit_events SET actor = 'mallory'"))
+    with pytest.raises(Exception, match="append-only"), logged.session() as session:
+        session.execute(text("DELETE FROM audit_leaves WHERE idx = 5"))
+
+
+@pytest.mark.parametrize(
+    ("statement", "index", "words"),
+    [
+        (
+            "UPDATE audit_events SET actor = 'mallory' "
+            "WHERE id = (SELECT event_id FROM audit_leaves WHERE idx = 2)",
+            2,
+            "differs from its logged leaf",
+        ),
+        ("DELETE FROM audit_leaves WHERE idx = 4", 4, "is missing"),
+        (
+            "INSERT INTO audit_leaves (idx, event_id, leaf, leaf_hash) SELECT 6, event_id, leaf, leaf_hash "
+            "FROM audit_leaves WHERE idx = 0",
+            6,
+            "not covered by any signed checkpoint",
+        ),
+    ],
+)
+def test_an_edit_a_deletion_and_an_insertion_are_each_named(
+    logged: Platform, statement: str, index: int, words: str
+) -> None:
+    if statement.startswith("INSERT"):  # the copied leaf needs its own event row to point at
+        statement = statement.replace("SELECT 6, event_id", "SELECT 6, (SELECT max(id) FROM audit_events)")
+        with logged.session() as session:
+            session.execute(
+                text(
+                    "INSERT INTO audit_events (at, actor, role, jurisdiction, purpose, action, "
+                    "resource_type, resource_id, fields, detail) SELECT at, actor, role, jurisdiction, "
+                    "purpose, action, resource_type, resource_id, fields, detail FROM audit_events "
+                    "WHERE id = (SELECT min(id) FROM audit_events)"
+                )
+            )
+    _tamper(logged, statement)
+    with logged.session() as session:
+        found = auditlog.verify(session, SIGNER.verifier)
+    assert not found.ok and found.first_bad_index == index and words in found.why
+
+
+def test_a_missing_key_file_is_a_clear_error(tmp_path: Path) -> None:
+    from statevisa.config import Settings
+
+    with pytest.raises(StatevisaError, match="STATEVISA_AUDIT_KEY_FILE is not set"):
+        auditlog.load_signer(Settings(None, None, "x"))
+    with pytest.raises(StatevisaError, match="no such file"):
+        auditlog.load_signer(Settings(None, tmp_path / "absent.pem", "x"))
