@@ -191,3 +191,20 @@ def test_a_leaf_that_is_not_canonical_or_at_another_index_is_refused() -> None:
     with pytest.raises(InputError) as caught:
         event_from_leaf(b"\xff")
     assert caught.value.problems[0].code == "leaf-malformed"
+
+
+def test_a_detail_is_logged_sorted_and_read_back_and_an_empty_one_is_left_out() -> None:
+    moved = AuditEvent(
+        1, READ.time, "fed-1", "federal_reviewer", "US", "", "case.transition", "Case", "17", (),
+        {"to": "issued", "allocation_id": 7, "ok": True, "reason": None},
+    )  # fmt: skip
+    leaf = leaf_bytes(moved)
+    assert b'"detail":{"allocation_id":7,"ok":true,"reason":null,"to":"issued"}' in leaf
+    assert event_from_leaf(leaf, 1) == moved
+    assert b"detail" not in leaf_bytes(READ)
+
+
+@pytest.mark.parametrize("detail", [{"share": 0.5}, {"nested": {"a": 1}}, {"minus": -1}, {"": "x"}])
+def test_a_detail_with_decimals_nesting_or_signs_is_refused(detail: dict[str, Any]) -> None:
+    with pytest.raises(InputError, match="detail"):
+        AuditEvent(1, READ.time, "a", "analyst", "US", "", "read", "Case", "1", (), detail)

@@ -3,9 +3,12 @@
 A leaf is the UTF-8 encoding of one JSON object, serialised canonically so that anyone can
 rebuild it from the event's fields and get the same bytes, hence the same Merkle tree:
 
-- members, all required, exactly these ten: ``v`` (the format version, the integer 1),
+- members, all required, exactly these eleven: ``v`` (the format version, the integer 1),
   ``index`` (the event's position in the log, from 0), ``time``, ``actor``, ``role``,
   ``jurisdiction``, ``purpose``, ``action``, ``resource_type``, ``resource_id``, ``fields``;
+  and, only when the event records more, ``detail``: a non-empty object of at most 32 members
+  whose values are strings, whole numbers, ``true``, ``false`` or ``null`` (no decimals, no
+  nesting), such as the content hash of an uploaded program or the state a case moved to;
 - ``time`` is RFC 3339 in UTC with exactly six fractional digits and ``Z``:
   ``2026-11-23T14:05:09.123456Z``;
 - ``fields`` (the names of the protected or written fields touched) is an array of distinct
@@ -39,6 +42,11 @@ MAX_INDEX = (1 << 53) - 1
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
 _TEXT = ("actor", "role", "jurisdiction", "purpose", "action", "resource_type", "resource_id")
 MEMBERS = frozenset({"v", "index", "time", "fields", *_TEXT})
+OPTIONAL = frozenset({"detail"})
+MAX_DETAIL = 32
+MAX_DETAIL_TEXT = 1_000
+Detail = Mapping[str, str | int | bool | None]
+"""What else the event records (a version hash, a decision, a state moved to): flat, no decimals."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +67,11 @@ class AuditEvent:
     resource_type: str
     resource_id: str
     fields: tuple[str, ...] = field(default=())
+    detail: Detail = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "fields", tuple(sorted(self.fields)))
+        object.__setattr__(self, "detail", dict(sorted(self.detail.items())))
         wrong = _event_problem(self)
         if wrong is not None:
             member, why = wrong
@@ -75,6 +85,7 @@ class AuditEvent:
             "time": format_time(self.time),
             **{name: getattr(self, name) for name in _TEXT},
             "fields": list(self.fields),
+            **({"detail": dict(self.detail)} if self.detail else {}),
         }
 
 
@@ -102,6 +113,30 @@ def _event_problem(event: AuditEvent) -> tuple[str, str] | None:
     duplicate = next((a for a, b in zip(event.fields, event.fields[1:], strict=False) if a == b), None)
     if duplicate is not None:
         return "fields", f"fields names {duplicate!r} twice"
+    return _detail_problem(event.detail)
+
+
+def _detail_problem(detail: object) -> tuple[str, str] | None:
+    """Why `detail` cannot be logged: not a small flat object of strings, whole numbers, booleans, nulls."""
+    if not isinstance(detail, Mapping) or len(detail) > MAX_DETAIL:
+        return "detail", f"detail must be an object of at most {MAX_DETAIL} members"
+    for key, value in detail.items():
+        if not isinstance(key, str) or not key or _has_surrogate(key) or len(key) > 64:
+            return "detail", f"detail key {key!r} must be a non-empty string of at most 64 characters"
+        if isinstance(value, str):
+            if len(value) > MAX_DETAIL_TEXT or _has_surrogate(value):
+                return (
+                    "detail",
+                    f"detail {key!r} must be at most {MAX_DETAIL_TEXT} characters, no lone surrogate",
+                )
+        elif isinstance(value, int) and not isinstance(value, bool):
+            if not 0 <= value <= MAX_INDEX:
+                return "detail", f"detail {key!r} must be a whole number from 0 to 2^53 - 1"
+        elif value is not None and not isinstance(value, bool):
+            return (
+                "detail",
+                f"detail {key!r} must be a string, a whole number, true, false or null, not {value!r}",
+            )
     return None
 
 
@@ -133,7 +168,7 @@ def event_from_json(value: object, source: str | None = None, line: int | None =
     if not isinstance(value, Mapping):
         raise refuse(f"an audit event is a JSON object, not {type(value).__name__}")
     missing = sorted(MEMBERS - value.keys())
-    extra = sorted(set(value.keys()) - MEMBERS)
+    extra = sorted(set(value.keys()) - MEMBERS - OPTIONAL)
     if missing or extra:
         said = [f"missing {', '.join(missing)}"] if missing else []
         said += [f"unknown {', '.join(extra)}"] if extra else []
@@ -154,6 +189,9 @@ def event_from_json(value: object, source: str | None = None, line: int | None =
     index = value["index"]
     if isinstance(index, bool) or not isinstance(index, int):
         raise refuse(f"index {index!r} is not an integer", "index")
+    detail = value.get("detail", {})
+    if "detail" in value and (not isinstance(detail, Mapping) or not detail):
+        raise refuse("detail, when present, must be a non-empty object", "detail")
     texts = {name: value[name] for name in _TEXT}
     wrong = next((name for name, text in texts.items() if not isinstance(text, str)), None)
     if wrong is not None:
@@ -171,6 +209,7 @@ def event_from_json(value: object, source: str | None = None, line: int | None =
             t["resource_type"],
             t["resource_id"],
             tuple(names),
+            detail,
         )
     except InputError as error:
         raise refuse(error.problems[0].message, error.problems[0].location.field) from None

@@ -78,6 +78,7 @@ def core_event(row: AuditEvent, index: int) -> events.AuditEvent:
         row.resource_type,
         row.resource_id,
         tuple(row.fields),
+        row.detail,
     )
 
 

@@ -72,11 +72,20 @@ class Context:
                 action=action,
                 resource_type=resource.type,
                 resource_id=resource.id,
-                fields=sorted(fields),
-                detail=detail or {},
+                fields=sorted(set(fields)),
+                detail={str(key)[:64]: loggable(value) for key, value in sorted((detail or {}).items())[:32]},
             )
         )
         self.audited += 1
+
+
+def loggable(value: object) -> str | int | bool | None:
+    """A detail value as the log's leaf format takes it: whole numbers from 0 up, text, booleans, null."""
+    if value is None or isinstance(value, bool | str):
+        return value if not isinstance(value, str) else value[:1000]
+    if isinstance(value, int) and 0 <= value < 2**53:
+        return value
+    return str(value)[:1000]
 
 
 class Platform:
