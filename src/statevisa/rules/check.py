@@ -33,9 +33,15 @@ from statevisa.rules.source import Problems, place
 INT, FLOAT, BOOL, STRING, DATE = (Type(k) for k in (Kind.INT, Kind.FLOAT, Kind.BOOL, Kind.STRING, Kind.DATE))
 EVALUATION_DATE = "on"
 """The built-in name for the evaluation date (``--on``), usable in any formula."""
-FUNCTIONS = ("min", "max", "sum", "clip", "abs", "floor", "ceil", "date", "days_between", "year")
+FUNCTIONS = (
+    "min", "max", "sum", "clip", "abs", "floor", "ceil", "date", "days_between", "year",
+    "has_any", "nonempty",
+)  # fmt: skip
 DATE_FUNCTIONS = {"days_between": 2, "year": 1}
 """Functions of dates, returning whole numbers: days from the first date to the second; a date's year."""
+TAG_FUNCTIONS = ("has_any", "nonempty")
+"""Functions of a set of tags: ``has_any(tags, 'a', 'b')`` holds when any listed tag is present,
+``nonempty(tags)`` when there is at least one."""
 
 
 class _Failed(Exception):
@@ -196,6 +202,8 @@ class _Formula:
         arity = {"clip": 3, "abs": 1, "floor": 1, "ceil": 1, "date": 1, **DATE_FUNCTIONS}
         if name not in FUNCTIONS:
             raise self.fail(node, f"unknown function '{name}' (functions: {', '.join(FUNCTIONS)})")
+        if name in TAG_FUNCTIONS:
+            return self.tag_call(node)
         if (name in arity and len(args) != arity[name]) or not args:
             raise self.fail(
                 node,
@@ -216,6 +224,23 @@ class _Formula:
         if name in ("floor", "ceil"):
             return INT
         return INT if all(t == INT for t in types) else FLOAT
+
+    def tag_call(self, node: ast.Call) -> Type:
+        """``has_any(tags, 'a', ...)`` and ``nonempty(tags)``: a tags value first, then quoted tags."""
+        name, args = node.function, node.args
+        wanted = "one argument" if name == "nonempty" else "a tags value and at least one tag"
+        if not args or (name == "nonempty") != (len(args) == 1):
+            raise self.fail(node, f"{name}() takes {wanted}, got {len(args)} argument(s)")
+        found = self.infer(args[0])
+        if found.kind is not Kind.TAGS:
+            raise self.fail(args[0], f"type mismatch: {name}() needs tags, got {found}")
+        for tag in args[1:]:
+            if not isinstance(tag, ast.String):
+                raise self.fail(tag, f"{name}() takes tags as quoted text, e.g. 'felony'")
+            if tag.value not in found.values:
+                declared = ", ".join(found.values)
+                raise self.fail(tag, f"tag '{tag.value}' is not declared (declared: {declared})")
+        return BOOL
 
     def lookup(self, node: ast.Lookup) -> Type:
         parameter = self.checker.program.parameters.get(node.table.id)

@@ -202,6 +202,11 @@ class _CaseEvaluator:
             literal = node.args[0]
             assert isinstance(literal, ast.String)
             return dt.date.fromisoformat(literal.value)
+        if node.function == "has_any":
+            present = _tags(self.eval(node.args[0], uses))
+            return any(isinstance(tag, ast.String) and tag.value in present for tag in node.args[1:])
+        if node.function == "nonempty":
+            return bool(_tags(self.eval(node.args[0], uses)))
         if node.function in ("days_between", "year"):
             dates = [self.eval(arg, uses) for arg in node.args]
             if node.function == "year":
@@ -284,6 +289,11 @@ def _key_name(node: ast.Node) -> str:
 
 def _date(value: Value) -> dt.date:
     assert isinstance(value, dt.date)
+    return value
+
+
+def _tags(value: Value) -> frozenset[str]:
+    assert isinstance(value, frozenset), value
     return value
 
 

@@ -67,4 +67,6 @@ def show(value: Value) -> str:
         return f"{value:.1f}"
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, frozenset):
+        return "[" + ", ".join(sorted(value)) + "]"
     return str(value)

@@ -56,7 +56,9 @@ RULE_KEYS = ("formula", "cite", "description", "unit")
 CONSTRAINT_KEYS = ("name", "check", "message", "columns")
 NOTICE_KEYS = ("from", "to", "message", "cite")
 PROGRAM_STATUSES = tuple(status.value for status in ProgramStatus)
-INPUT_TYPES = {kind.value: kind for kind in Kind}
+INPUT_TYPES = {kind.value: kind for kind in Kind if kind is not Kind.TAGS}
+"""Input types a program file may declare. Tags values come from callers that build them typed
+(the cooperation facts); program tables have no tags column format yet."""
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 PROGRAM_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 JURISDICTION = re.compile(r"^(US|[0-9]{2}|[0-9]{5}|[A-Z]{2})$")

@@ -15,7 +15,9 @@ from pathlib import Path
 
 from statevisa.rules import ast
 
-Value = int | float | bool | str | dt.date
+Tags = frozenset[str]
+"""A set of tags (a person's conviction tags): the value of a ``tags`` type."""
+Value = int | float | bool | str | dt.date | Tags
 """A value of an input, a parameter leaf or a rule, in the per-case evaluator."""
 
 
@@ -44,11 +46,13 @@ class Kind(StrEnum):
     ENUM = "enum"
     STRING = "string"
     DATE = "date"
+    TAGS = "tags"
+    """A set of tags drawn from declared values, read by ``has_any`` and ``nonempty``."""
 
 
 @dataclass(frozen=True)
 class Type:
-    """A value type; enums carry their declared values in order."""
+    """A value type; enums and tags carry their declared values in order."""
 
     kind: Kind
     values: tuple[str, ...] = ()
@@ -58,7 +62,9 @@ class Type:
         return self.kind in (Kind.INT, Kind.FLOAT)
 
     def __str__(self) -> str:
-        return f"enum({', '.join(self.values)})" if self.kind is Kind.ENUM else self.kind.value
+        if self.kind in (Kind.ENUM, Kind.TAGS):
+            return f"{self.kind.value}({', '.join(self.values)})"
+        return self.kind.value
 
 
 class Status(StrEnum):

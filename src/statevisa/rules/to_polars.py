@@ -49,6 +49,8 @@ def dtype_of(type_: Type) -> pl.DataType:
             return pl.Date()
         case Kind.STRING:
             return pl.String()
+        case Kind.TAGS:
+            return pl.List(pl.String())
 
 
 class Compiler:
@@ -199,6 +201,11 @@ class Compiler:
             literal = node.args[0]
             assert isinstance(literal, ast.String)
             return pl.lit(dt.date.fromisoformat(literal.value))
+        if node.function == "has_any":
+            tags = [tag.value for tag in node.args[1:] if isinstance(tag, ast.String)]
+            return self.expr(node.args[0]).list.eval(pl.element().is_in(tags)).list.any()
+        if node.function == "nonempty":
+            return self.expr(node.args[0]).list.len() > 0
         args = [self.expr(arg) for arg in node.args]
         if node.function in ("min", "max", "sum", "clip") and any(self.may_fail(a) for a in node.args):
             return (

@@ -134,6 +134,8 @@ def _parsed(spec: InputSpec, raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
             return value, value.is_null() | outside.fill_null(False)
         case Kind.STRING:
             return raw, pl.lit(False)
+        case Kind.TAGS:
+            raise AssertionError("program inputs are never tags (see rules.load.INPUT_TYPES)")
 
 
 def _text_column(spec: InputSpec) -> pl.Expr:

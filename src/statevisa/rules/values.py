@@ -191,6 +191,8 @@ def parse_text(spec: InputSpec, text: str) -> tuple[object, int]:
                 return None, UNPARSABLE
         case Kind.STRING:
             return text, OK
+        case Kind.TAGS:
+            raise AssertionError("program inputs are never tags (see rules.load.INPUT_TYPES)")
 
 
 def bounded(spec: InputSpec, value: object) -> int:
