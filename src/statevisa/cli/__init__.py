@@ -58,6 +58,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "statevisa.cli.platform:audit",
         "The transparency log: signed heads, proofs, verification, export.",
     ),
+    "cooperation": (
+        "statevisa.cli.cooperation:app",
+        "Cooperation with federal enforcement: decide requests, 287(g) registry, capacity model.",
+    ),
 }
 """Command name → (module:attribute, one line of help for the top-level listing)."""
 

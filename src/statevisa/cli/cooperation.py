@@ -1,0 +1,180 @@
+"""`statevisa cooperation`: each state's law on cooperating with federal enforcement.
+
+Each command parses its options, calls one function of `statevisa.services.cooperation` and
+renders what comes back. Input errors exit 2 (from `statevisa.cli.main`); a defect of the
+law itself (rules of equal priority that disagree) exits 3 here, never a picked answer.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
+
+import click
+
+from statevisa.cli import Group
+from statevisa.cli.common import print_errors
+from statevisa.cli.params import PATH
+
+if TYPE_CHECKING:
+    from statevisa.cooperation.decide import Basis, Decision
+    from statevisa.cooperation.model import Rule
+    from statevisa.services.cooperation import RulesInForce
+
+app = Group(
+    "cooperation",
+    help="Cooperation with federal immigration enforcement: each state's law as dated rules.",
+    no_args_is_help=True,
+)
+DEFECT_EXIT = 3
+
+jurisdiction_option = click.option(
+    "--jurisdiction", required=True, help="2-digit state FIPS code (06 California; 11 DC; 72 Puerto Rico)."
+)
+unconfirmed_option = click.option(
+    "--include-unconfirmed", is_flag=True, help="Let UNCONFIRMED leads decide too (not the default encoding)."
+)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@contextmanager
+def _defects() -> Iterator[None]:
+    """A defect of the rule table exits 3 with its messages (an input error still exits 2)."""
+    from statevisa.cooperation.decide import LawDefect
+
+    try:
+        yield
+    except LawDefect as defect:
+        print_errors(defect.messages)
+        sys.exit(DEFECT_EXIT)
+
+
+def _guarded(command: Callable[P, R]) -> Callable[P, R]:
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with _defects():
+            return command(*args, **kwargs)
+
+    run.__doc__, run.__name__ = command.__doc__, command.__name__
+    return run
+
+
+@app.command("decide")
+@jurisdiction_option
+@click.option("--on", required=True, help="The date of the request, YYYY-MM-DD (1996-09-30 or later).")
+@click.option("--action", required=True, help="honor_detainer, notify_release, share_data:address, ...")
+@click.option("--facts", type=PATH, required=True, help="The request's facts: a JSON object.")
+@unconfirmed_option
+@click.option("--json", "as_json", is_flag=True, help="Print the decision as one JSON object.")
+@_guarded
+def decide(
+    jurisdiction: str, on: str, action: str, facts: Path, include_unconfirmed: bool, as_json: bool
+) -> None:
+    """Decide a federal request under a state's law: the decision, every rule behind it and why."""
+    from statevisa.services.cooperation import decide_file
+
+    decision = decide_file(jurisdiction, on, action, facts, include_unconfirmed=include_unconfirmed)
+    if as_json:
+        click.echo(json.dumps(decision.to_json(), indent=2, ensure_ascii=False))
+        return
+    click.echo("\n".join(_explain(decision)))
+
+
+def _explain(decision: Decision) -> list[str]:
+    """The decision in words: the verdict, each rule behind it with its period and why, the notes."""
+    outcome, place = decision.outcome, decision.jurisdiction
+    lines = [
+        f"{outcome.action} in {place.name} ({place.fips}) on {decision.on.isoformat()}: "
+        f"{outcome.decision.value.upper()}"
+        + (" (federal frame: no state rule speaks)" if outcome.default_applied else "")
+    ]
+    for basis in outcome.basis:
+        lines.extend(_basis_lines(basis))
+    if outcome.unconfirmed_matches:
+        lines.append("set aside (UNCONFIRMED): " + ", ".join(rule.id for rule in outcome.unconfirmed_matches))
+    if outcome.notes:
+        lines.append("notes:")
+        lines.extend(f"  - {note}" for note in outcome.notes)
+    source, sha256, count = decision.ruleset
+    lines.append(f"law: {source} ({count} rules, sha256 {sha256[:12]})")
+    return lines
+
+
+def _basis_lines(basis: Basis) -> list[str]:
+    from statevisa.rules.explain import show
+
+    rule = basis.rule
+    lines = [f"  {basis.role}: {_rule_head(rule)}", f"    {rule.summary}"]
+    if basis.because:
+        lines.append("    because: " + ", ".join(f"{name} = {show(value)}" for name, value in basis.because))
+    if rule.url:
+        lines.append(f"    {rule.url}")
+    return lines
+
+
+def _rule_head(rule: Rule) -> str:
+    """``CA-notify_release-3 v1 permitted (p20), Cal. Gov. Code ..., 2018-01-04 → [day, CONFIRMED, M]``."""
+    return (
+        f"{rule.id} v{rule.version} {rule.decision.value} (p{rule.priority}), {rule.citation}, "
+        f"{rule.period()} [{rule.date_precision}, {rule.status.value}, {rule.source_tag}]"
+    )
+
+
+@app.command("rules")
+@jurisdiction_option
+@click.option("--on", help="Only the rules in force on this date, YYYY-MM-DD (default: every period).")
+@unconfirmed_option
+@_guarded
+def rules(jurisdiction: str, on: str | None, include_unconfirmed: bool) -> None:
+    """The rules of a jurisdiction, readable: action, decision, condition, period, citation."""
+    from statevisa.services.cooperation import rules_in_force
+
+    click.echo(
+        "\n".join(_rules_text(rules_in_force(jurisdiction, on, include_unconfirmed=include_unconfirmed)))
+    )
+
+
+def _rules_text(found: RulesInForce) -> list[str]:
+    place = found.jurisdiction
+    when = f" in force on {found.on.isoformat()}" if found.on else ""
+    lines = [f"{place.name} ({place.fips}): {len(found.rules)} rule(s){when}"]
+    if not found.rules:
+        lines.append("  no state rule is encoded: the federal frame decides every action")
+    for rule in found.rules:
+        lines.append(f"  {rule.action}: {_rule_head(rule)}")
+        lines.append(f"    when: {rule.condition}")
+        lines.append(f"    {rule.summary}")
+    if found.leads_hidden:
+        lines.append(f"  ({found.leads_hidden} UNCONFIRMED lead(s) hidden: --include-unconfirmed shows them)")
+    lines.append("federal frame (where no state rule speaks):")
+    lines.extend(f"  {rule.action}: {rule.decision.value}, {rule.citation}" for rule in found.frame)
+    return lines
+
+
+@app.command("test")
+@_guarded
+def test() -> None:
+    """Run the YAML case tests beside every law file; exit 1 when one fails."""
+    from statevisa.services.cooperation import run_law_tests
+
+    found = run_law_tests()
+    failed = [result for result in found.results if not result.passed]
+    for result in failed:
+        click.echo(f"FAIL {result.file}:{result.case.line}: {result.case.name}: {'; '.join(result.problems)}")
+    for missing in found.boundaries:
+        click.echo(f"MISSING {missing}")
+    for path in found.untested:
+        click.echo(f"UNTESTED {path}: no case file in tests/ beside it")
+    total = len(found.results)
+    unwalked, untested = len(found.boundaries), len(found.untested)
+    click.echo(
+        f"{total - len(failed)} of {total} cases passed; {unwalked} effective date(s) unwalked; "
+        f"{untested} law file(s) without cases"
+    )
+    if not found.passed:
+        sys.exit(1)
