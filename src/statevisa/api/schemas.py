@@ -31,7 +31,7 @@ def _finite(value: float) -> float:
     return value
 
 
-Date = Annotated[dt.date, BeforeValidator(_iso_text)]
+Date = Annotated[dt.date, Field(strict=False), BeforeValidator(_iso_text)]
 Number = Annotated[float, Field(strict=False), BeforeValidator(lambda v: _number(v)), AfterValidator(_finite)]
 Fips = Annotated[StrictStr, Field(pattern=r"^(US|\d{2}|\d{5})$")]
 State = Annotated[StrictStr, Field(pattern=r"^\d{2}$")]

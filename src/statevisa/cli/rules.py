@@ -82,6 +82,17 @@ def programs_list(fmt: Format) -> None:
     emit(records, ["id", "title", "jurisdiction", "status", "version", "folder"], fmt)
 
 
+@programs.command("bundle")
+@click.argument("program", metavar="PROGRAM")
+def programs_bundle(program: str) -> None:
+    """Print a program (id, program.yaml or folder) as the JSON body the API's upload takes."""
+    import json
+
+    from statevisa.services.program_versions import shipped_files
+
+    click.echo(json.dumps({"files": shipped_files(program)}, ensure_ascii=False))
+
+
 @programs.command("show")
 @program_argument
 @on_option

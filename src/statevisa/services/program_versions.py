@@ -396,9 +396,23 @@ def approved_version(ctx: Context, program_id: str) -> tuple[ProgramVersion, Pro
     return row, program
 
 
-def shipped_files(program_id: str) -> dict[str, str]:
-    """A shipped program's policy file and section files, as an upload would carry them."""
+def shipped_files(reference: str) -> dict[str, str]:
+    """A program's policy file and section files (a shipped id, a program.yaml or its folder), as an
+    upload carries them; checked as an upload would be, so a bundle that is refused here would be
+    refused by the platform too."""
     from statevisa.programs import find_program
 
-    folder = find_program(program_id).parent
-    return {path.name: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.yaml"))}
+    main = find_program(reference)
+    if not main.is_file():
+        raise InputError(problem("no-such-file", "no such file", file=main))
+    if main.name != MAIN_FILE:
+        raise InputError(
+            problem("not-program-yaml", f"the program file must be named {MAIN_FILE}", file=main)
+        )
+    try:
+        files = {path.name: path.read_text(encoding="utf-8") for path in sorted(main.parent.glob("*.yaml"))}
+    except UnicodeDecodeError as error:
+        raise InputError(
+            problem("not-utf8", f"a policy file is not UTF-8: {error.reason}", file=main.parent)
+        ) from None
+    return check_files(files)

@@ -20,6 +20,8 @@ from statevisa.services.authz import TERRITORY, Principal, Role, kind_of
 ISSUER = "statevisa"
 ALGORITHM = "HS256"
 MAX_TTL = 366 * 24 * 3600
+CLOCK_SKEW = 60
+"""Seconds a token's issue time may run ahead of this server's clock (clocks drift)."""
 _SUBJECT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@:-]{0,199}")
 _FIPS = re.compile(r"US|\d{2}|\d{5}")
 
@@ -100,12 +102,15 @@ def verify(token: str, secret: bytes, now: dt.datetime) -> Principal:
             secret,
             algorithms=[ALGORITHM],
             issuer=ISSUER,
-            options={"require": ["exp", "iat", "sub", "iss"], "verify_exp": False},
+            options={"require": ["exp", "iat", "sub", "iss"], "verify_exp": False, "verify_iat": False},
         )
     except jwt.PyJWTError as error:
         raise UnauthenticatedError(problem("bad-token", f"the bearer token is not valid: {error}")) from None
+    # times are checked against the edge's clock, not the library's
     if not isinstance(claims.get("exp"), int) or claims["exp"] <= now.timestamp():
         raise UnauthenticatedError(problem("expired-token", "the bearer token has expired"))
+    if not isinstance(claims.get("iat"), int) or claims["iat"] > now.timestamp() + CLOCK_SKEW:
+        raise UnauthenticatedError(problem("bad-token", "the bearer token was issued in the future"))
     try:
         return check_principal(
             str(claims.get("sub")), str(claims.get("role")), str(claims.get("jur")), "token/"
