@@ -55,6 +55,11 @@ def _empty_postgres(url: str) -> None:
         for table in reversed(Base.metadata.sorted_tables):
             if table.name not in KEEP:
                 connection.execute(table.delete())
+        sequences = connection.scalars(
+            text("SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()")
+        )
+        for name in list(sequences):  # ids start at 1 in every test, as on a fresh SQLite file
+            connection.execute(text(f'ALTER SEQUENCE "{name}" RESTART WITH 1'))
     engine.dispose()
 
 

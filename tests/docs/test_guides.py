@@ -65,9 +65,8 @@ def calls(guide: Path) -> Iterator[tuple[dt.date, str, str, str, object]]:
 
 
 @pytest.mark.parametrize("guide", sorted(GUIDES.glob("*.md")), ids=lambda p: p.stem)
-def test_every_call_of_the_guide_succeeds_in_order(guide: Path, database_url: str) -> None:
+def test_every_call_of_the_guide_succeeds_in_order(guide: Path, platform: Platform) -> None:
     moment = {"now": dt.datetime(2027, 1, 1, tzinfo=dt.UTC)}
-    platform = Platform(database_url)
     app = create_app(platform, Settings(SECRET, None, "guide/audit"), clock=lambda: moment["now"])
     found = list(calls(guide))
     assert found, f"{guide.name} has no API calls"
@@ -77,4 +76,3 @@ def test_every_call_of_the_guide_succeeds_in_order(guide: Path, database_url: st
             token = issue(CALLERS[caller], SECRET, moment["now"], 3600)
             answer = client.request(method, path, json=body, headers={"Authorization": f"Bearer {token}"})
             assert answer.status_code < 300, f"{guide.name}: {method} {path} on {day}: {answer.text}"
-    platform.close()
