@@ -8,16 +8,20 @@ from typing import Any
 
 import httpx2 as httpx
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
 
 from statevisa.api.app import create_app
 from statevisa.config import Settings
+from statevisa.services import auditlog
 from statevisa.services.authz import Principal
 from statevisa.services.context import Platform
 from statevisa.services.tokens import issue
 from tests.platform import NOW
 
 SECRET = b"test-secret-key-with-at-least-32-bytes!!"
+SIGNER = auditlog.Signer("test.statevisa/audit", Ed25519PrivateKey.generate())
+"""Signs the audit log's heads in API tests, as `statevisa serve` does with its key file."""
 
 
 @dataclass
@@ -48,6 +52,7 @@ class Speaker:
 
 @pytest.fixture
 def api(platform: Platform) -> Iterator[Api]:
+    platform.sequencer = auditlog.make_sequencer(SIGNER)
     app = create_app(platform, Settings(SECRET, None, "test/audit"), clock=lambda: NOW)
     with TestClient(app, raise_server_exceptions=False) as client:
         yield Api(client)

@@ -68,6 +68,17 @@ def run(request: Request, who: Principal, service: Callable[..., T], *args: Any,
         return service(ctx, *args, **kw)
 
 
+def sequenced(request: Request) -> None:
+    """Put every committed audit event into the log and sign a head before the log is read.
+
+    A unit sequences its own events after it commits; one that crashed in between leaves
+    events pending, and a reader of the log must see them (as `statevisa audit head` does).
+    """
+    state = api(request)
+    if state.platform.sequencer is not None:
+        state.platform.sequencer(state.platform.sessions, state.clock())
+
+
 def create(
     request: Request, who: Principal, payload: Any, service: Callable[..., Any], *args: Any, **kw: Any
 ) -> JSONResponse:

@@ -26,12 +26,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from statevisa.audit import checkpoint, documents, events, merkle, note
 from statevisa.config import Settings
-from statevisa.errors import InputError, NotFoundError, problem
-from statevisa.services.context import Sequencer
+from statevisa.errors import InputError, NotFoundError, problem, renamed_fields
+from statevisa.services.authz import Resource
+from statevisa.services.context import Context, Sequencer
 from statevisa.store.db import transaction
 from statevisa.store.models import AuditCheckpoint, AuditEvent, AuditLeaf
 
 BATCH = 5_000
+LOG = Resource("AuditLog", "log", "US")
+"""The log as the policy sees it: one public record of the nation (every signed-in role reads it)."""
 LOCK_KEY = 0x5741_7564_6974  # "SVAudit": one advisory lock for the sequencer on PostgreSQL
 
 
@@ -190,6 +193,57 @@ def export_lines(session: Session) -> Iterator[str]:
         select(AuditLeaf).where(AuditLeaf.idx < size).order_by(AuditLeaf.idx)
     ).yield_per(10_000):
         yield documents.export_line(leaf.leaf, leaf.idx)
+
+
+def read_head(ctx: Context) -> str:
+    """The latest signed checkpoint for a caller the policy lets read the log."""
+    ctx.authorize("audit.read", LOG)
+    return head(ctx.session)
+
+
+def read_inclusion(ctx: Context, index: int) -> dict[str, object]:
+    """`prove` for a caller; a bad index is named as the API's `index`."""
+    ctx.authorize("audit.read", LOG)
+    try:
+        return prove(ctx.session, index)
+    except InputError as error:
+        raise renamed_fields(error, {"INDEX": "index"}) from None
+
+
+def read_consistency(ctx: Context, old_size: int) -> dict[str, object]:
+    """`consistency` for a caller; a bad size is named as the API's `old_size`."""
+    ctx.authorize("audit.read", LOG)
+    try:
+        return consistency(ctx.session, old_size)
+    except InputError as error:
+        raise renamed_fields(error, {"OLD_SIZE": "old_size"}) from None
+
+
+def export_size(ctx: Context) -> int:
+    """How many events an export covers now (the latest signed size), for a caller allowed to export."""
+    ctx.authorize("audit.export", LOG)
+    found = latest(ctx.session)
+    return 0 if found is None else found.tree_size
+
+
+def export_batches(sessions: sessionmaker[Session], size: int, batch: int = 10_000) -> Iterator[str]:
+    """The export lines of events 0 to `size` - 1, read `batch` leaves per short transaction.
+
+    Short transactions, because a long read on SQLite holds its write lock (every transaction
+    begins IMMEDIATE) and would stall every writer for as long as a slow client reads. A
+    damaged leaf stops the stream with the export's own error (`documents.export_line`).
+    """
+    for start in range(0, size, batch):
+        with transaction(sessions) as session:
+            lines = [
+                documents.export_line(leaf.leaf, leaf.idx)
+                for leaf in session.scalars(
+                    select(AuditLeaf)
+                    .where(AuditLeaf.idx >= start, AuditLeaf.idx < min(start + batch, size))
+                    .order_by(AuditLeaf.idx)
+                )
+            ]
+        yield from lines  # after the transaction ends: a slow reader holds no lock
 
 
 @dataclass(frozen=True)
