@@ -125,7 +125,7 @@ def failures(builds: Iterable[Built]) -> list[str]:
     ]
 
 
-def write(out: Path, ds: Dataset, payload: Payload) -> None:
+def write(out: Path, ds: Dataset, payload: Payload, built_by: str = BUILT_BY) -> None:
     """Write a dataset (Parquet, or gzip bytes) and its provenance file beside it."""
     if isinstance(payload, pl.DataFrame):
         name = f"{ds.id}.parquet"
@@ -149,6 +149,6 @@ def write(out: Path, ds: Dataset, payload: Payload) -> None:
         "caveats": ds.caveats,
         "checks": ds.checks,
         "sha256": sha256(out / name),
-        "built_by": BUILT_BY,
+        "built_by": built_by,
     }
     (out / f"{ds.id}.provenance.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n")

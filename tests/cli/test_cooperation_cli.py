@@ -182,3 +182,36 @@ def test_test_runs_every_case_of_the_law(cli: CliRunner) -> None:
     assert result.code == 0, result.stdout
     assert result.stdout.strip().endswith("effective date(s) unwalked; 0 law file(s) without cases")
     assert " 0 effective date(s)" in result.stdout
+
+
+def test_agreements_prints_the_list_date_and_the_table(cli: CliRunner, tmp_path: Path) -> None:
+    result = cli("cooperation", "agreements", "--as-of", "2026-05-18")
+    assert result.code == 0, result.stderr
+    assert result.stderr == "ICE list of 2026-05-18: 1,843 agreements in 40 states and territories\n"
+    lines = result.stdout.splitlines()
+    assert lines[0] == "state_fips,state,agreements,task_force,warrant_service,jail"
+    texas = next(line for line in lines if line.startswith("48,TX,"))
+    assert texas.startswith("48,TX,387,") and sum(map(int, texas.split(",")[3:])) == 387
+    out = tmp_path / "a.csv"
+    written = cli("cooperation", "agreements", "--as-of", "2026-05-18", "--by", "model", "--out", str(out))
+    assert (written.code, written.stdout) == (0, "")
+    assert out.read_text().splitlines()[0] == "state_fips,state,model,agreements"
+
+
+def test_agreements_before_the_first_list_exits_2(cli: CliRunner) -> None:
+    result = cli("cooperation", "agreements", "--as-of", "2024-12-31")
+    assert result.code == 2
+    assert result.stderr.startswith("--as-of: 2024-12-31 is before the first shipped ICE list (2025-01-04)")
+
+
+def test_contradictions_name_the_rule(cli: CliRunner) -> None:
+    result = cli("cooperation", "contradictions", "--as-of", "2026-05-18")
+    assert result.code == 0, result.stderr
+    assert result.stderr == "ICE lists 2026-05-18: 56 contradiction(s) with state law\n"
+    assert all(",TX-enter_287g-1,1,required," in line for line in result.stdout.splitlines()[1:])
+
+
+def test_growth_by_model(cli: CliRunner) -> None:
+    result = cli("cooperation", "growth", "--by", "model")
+    assert result.code == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith("state_fips,state,model,agreements_2025-01-04,")

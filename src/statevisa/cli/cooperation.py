@@ -178,3 +178,71 @@ def test() -> None:
     )
     if not found.passed:
         sys.exit(1)
+
+
+by_option = click.option(
+    "--by", default="state", help="state (one row per state) or model (per state and model)."
+)
+out_option = click.option(
+    "--out", type=PATH, help="Write the table (.csv or .parquet) instead of printing it."
+)
+
+
+def _show(frame: object, out: Path | None) -> None:
+    """A table as CSV on stdout, unless it was written to `out`."""
+    import polars as pl
+
+    assert isinstance(frame, pl.DataFrame)
+    if out is None:
+        click.echo(frame.with_columns(pl.col(pl.Enum).cast(pl.String)).write_csv(), nl=False)
+
+
+@app.command("agreements")
+@click.option("--as-of", "as_of", required=True, help="Use the newest ICE list dated on or before this day.")
+@by_option
+@out_option
+def agreements(as_of: str, by: str, out: Path | None) -> None:
+    """287(g) agreements per state (or per state and model) on ICE's list: one row = one agreement."""
+    from statevisa.cli.common import tell
+    from statevisa.services.agreements import count_agreements
+
+    found = count_agreements(as_of, by, out)
+    states = found.table["state"].n_unique()
+    written = f" -> {out}" if out else ""
+    tell(
+        f"ICE list of {found.list_dates[0].isoformat()}: {found.total:,} agreements in {states} states "
+        f"and territories{written}"
+    )
+    _show(found.table, out)
+
+
+@app.command("growth")
+@by_option
+@out_option
+def growth(by: str, out: Path | None) -> None:
+    """Agreements per state (and model) on every shipped ICE list, and the change between lists."""
+    from statevisa.cli.common import tell
+    from statevisa.services.agreements import agreement_growth
+
+    found = agreement_growth(by, out)
+    dates = ", ".join(day.isoformat() for day in found.list_dates)
+    tell(f"ICE lists {dates}; {found.total:,} agreements on the newest" + (f" -> {out}" if out else ""))
+    _show(found.table, out)
+
+
+@app.command("contradictions")
+@click.option("--as-of", "as_of", help="Only the newest list on or before this day (default: every list).")
+@unconfirmed_option
+@out_option
+@_guarded
+def contradictions(as_of: str | None, include_unconfirmed: bool, out: Path | None) -> None:
+    """Agreements a state's law prohibits, and sheriffs a mandate covers with none, with the rule."""
+    from statevisa.cli.common import tell
+    from statevisa.services.agreements import find_contradictions
+
+    found = find_contradictions(as_of, include_unconfirmed=include_unconfirmed, out=out)
+    dates = ", ".join(day.isoformat() for day in found.list_dates)
+    tell(
+        f"ICE lists {dates}: {found.total:,} contradiction(s) with state law" + (f" -> {out}" if out else "")
+    )
+    _show(found.table, out)
