@@ -77,3 +77,25 @@ def test_invitations_follow_the_full_order_whatever_the_file_order(
     ][:n]
     shuffled = data.draw(st.permutations(table))
     assert _invited(list(shuffled), n, None if min_score is None else float(min_score)) == expected
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from([0.0, -0.0, 1.5, 2.0, 7.0]), st.integers(0, 3), st.text(max_size=4)),
+        max_size=60,
+        unique_by=lambda row: row[2],
+    ),
+    timed=st.booleans(),
+)
+def test_priority_order_is_score_then_time_then_id_bytes(
+    rows: list[tuple[float, int, str]], timed: bool
+) -> None:
+    ids = pl.Series([row[2] for row in rows], dtype=pl.String)
+    scores = np.array([row[0] for row in rows], dtype=np.float64)
+    times = np.array([row[1] for row in rows], dtype=np.int64) if timed else None
+    expected = sorted(
+        range(len(rows)),
+        key=lambda i: (-rows[i][0], rows[i][1] if timed else 0, rows[i][2].encode("utf-8")),
+    )
+    assert priority_order(ids, scores, times).tolist() == expected

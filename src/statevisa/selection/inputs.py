@@ -147,7 +147,7 @@ class TableCheck:
         raw = self.as_text(column)
         runs = raw.rle()
         values = runs.struct.field("value").str.strip_chars().fill_null("")
-        if not values.is_duplicated().any():
+        if values.n_unique() == len(values):
             lengths = runs.struct.field("len").to_numpy().astype(np.int64)
             first = np.zeros(len(values), dtype=np.int64)
             np.cumsum(lengths[:-1], out=first[1:])
@@ -159,7 +159,7 @@ class TableCheck:
             together = False
             text = self.text(column).fill_null("")
             distinct = text.unique(maintain_order=True)
-            codes = _positions(text, distinct)
+            codes = positions(text, distinct)
             first = np.flatnonzero(text.is_first_distinct().to_numpy()).astype(np.int64)
         empty = (distinct == "").to_numpy()
         if empty.any():
@@ -295,19 +295,18 @@ class TableCheck:
 
     def lookup(self, column: str, known: pl.Series) -> NDArray[np.int64]:
         """Positions in `known` of each (trimmed) value, -1 when absent (not a problem by itself)."""
-        return _positions(self.text(column), known)
+        return positions(self.text(column), known)
 
     def unique_rows(self, columns: Sequence[str], code: str, what: str) -> None:
         """Report rows that repeat an earlier row's `columns` (reported on the last column).
 
-        One hashing pass finds whether anything repeats; only the repeated rows
-        are then grouped to name the first occurrence.
+        One counting pass finds whether anything repeats; only then are the repeated
+        rows flagged and grouped to name the first occurrence.
         """
         keys = pl.DataFrame([self.text(column) for column in columns])
-        repeated = keys.is_duplicated()
-        if not repeated.any():
+        if keys.n_unique() == keys.height:  # counting distinct keys is cheaper than flagging repeats
             return
-        self.report_repeats(keys, repeated, columns, code, what)
+        self.report_repeats(keys, keys.is_duplicated(), columns, code, what)
 
     def report_repeats(
         self, keys: pl.DataFrame, repeated: pl.Series, columns: Sequence[str], code: str, what: str
@@ -330,8 +329,13 @@ def _castable(series: pl.Series) -> bool:
     return series.dtype == pl.String or series.dtype.is_numeric()
 
 
-def _positions(values: pl.Series, known: pl.Series) -> NDArray[np.int64]:
-    """Positions in `known` of each of `values` (-1 when absent), by one hash join."""
+def positions(values: pl.Series, known: pl.Series) -> NDArray[np.int64]:
+    """Positions in `known` (distinct) of each of `values`, -1 when absent, by one hash join.
+
+    Tables written by one system usually list the same ids in the same order: that case
+    is one comparison, not a join."""
+    if len(values) == len(known) and values.equals(known, check_names=False, check_dtypes=False):
+        return np.arange(len(values), dtype=np.int64)
     table = pl.DataFrame({"value": known, "position": pl.int_range(len(known), eager=True)})
     frame = pl.DataFrame({"value": values})
     found = frame.join(table, on="value", how="left", maintain_order="left")["position"]

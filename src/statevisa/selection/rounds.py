@@ -33,19 +33,32 @@ def priority_order(
     order is score, then id. Ids are compared by their UTF-8 bytes, so
     ``A10`` sorts before ``A9``: zero-pad numeric ids if that matters.
     """
-    columns: dict[str, pl.Series | NDArray[np.float64] | NDArray[np.int64]] = {
-        "score": scores,
-        "id": applicant_ids.cast(pl.String).cast(pl.Binary),
-    }
-    keys = ["score", "id"]
-    descending = [True, False]
+    columns: dict[str, NDArray[np.float64] | NDArray[np.int64]] = {"score": scores}
     if submitted_at is not None:
         columns["submitted_at"] = submitted_at
-        keys.insert(1, "submitted_at")
-        descending.insert(1, False)
-    frame = pl.DataFrame(columns).with_row_index("row")
-    ordered = frame.sort(keys, descending=descending)["row"]
-    return ordered.to_numpy().astype(np.int64, copy=False)
+    keys = list(columns)
+    ordered = pl.DataFrame(columns).with_row_index("row").sort(keys, descending=[True, False][: len(keys)])
+    rows = ordered["row"].to_numpy().astype(np.int64)
+    same = np.ones(max(len(rows) - 1, 0), dtype=np.bool_)
+    for key in keys:
+        value = ordered[key].to_numpy()
+        same &= value[1:] == value[:-1]
+    if same.any():  # only rows tied on every other key are ordered by id, within their tie
+        _order_ties_by_id(rows, same, applicant_ids)
+    return rows
+
+
+def _order_ties_by_id(rows: NDArray[np.int64], same: NDArray[np.bool_], ids: pl.Series) -> None:
+    """Reorder, in place, each run of `rows` tied with its neighbour (`same`) by id bytes."""
+    tied = np.zeros(len(rows), dtype=np.bool_)
+    tied[1:] |= same
+    tied[:-1] |= same
+    at = np.flatnonzero(tied)
+    run = np.cumsum(np.concatenate([[True], ~same]))[at]
+    ties = pl.DataFrame(
+        {"run": run, "id": ids.gather(rows[at]).cast(pl.String).cast(pl.Binary), "row": rows[at]}
+    )
+    rows[at] = ties.sort(["run", "id"])["row"].to_numpy()
 
 
 def priority_ranks(order: NDArray[np.int64]) -> NDArray[np.int64]:

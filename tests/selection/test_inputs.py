@@ -1,0 +1,24 @@
+"""Column checks of the selection tables: id positions, whatever the order of the tables."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from statevisa.selection.inputs import positions
+
+KNOWN = pl.Series(["a", "b", "c", "d"])
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["a", "b", "c", "d"], [0, 1, 2, 3]),  # same ids, same order: one comparison
+        (["d", "c", "b", "a"], [3, 2, 1, 0]),
+        (["b", "x", "b"], [1, -1, 1]),
+        (["a", "b", "c", "e"], [0, 1, 2, -1]),  # same length, one id differs
+        ([], []),
+    ],
+)
+def test_positions_of_ids_in_a_known_list(values: list[str], expected: list[int]) -> None:
+    assert positions(pl.Series(values, dtype=pl.String), KNOWN).tolist() == expected
