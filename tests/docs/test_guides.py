@@ -31,9 +31,12 @@ CALLERS = {
     "FED": Principal("fed-reviewer", Role.FEDERAL_REVIEWER, "US"),
     "APPLICANT": Principal("applicant-1", Role.APPLICANT, "49"),
     "PUBLIC": Principal("commenter-1", Role.ANALYST, "US"),
+    "ANALYST": Principal("analyst-1", Role.ANALYST, "US"),
+    "CA": Principal("ca-office", Role.STATE_OFFICER, "06"),
+    "LA": Principal("la-county-clerk", Role.COUNTY_OFFICER, "06037"),
 }
 BLOCK = re.compile(r"(?:<!-- on (\d{4}-\d{2}-\d{2}) -->\n)?```sh\n(.*?)```", re.S)
-CURL = re.compile(r"curl -s (?:-X (?P<method>\w+) )?http://127\.0\.0\.1:8000(?P<path>\S+) (?P<rest>.*)", re.S)
+CURL = re.compile(r"curl -s (?:-X (?P<method>\w+) )?'?http://127\.0\.0\.1:8000(?P<path>[^\s']+)'? (?P<rest>.*)", re.S)
 
 
 def calls(guide: Path) -> Iterator[tuple[dt.date, str, str, str, object]]:
@@ -70,6 +73,7 @@ def test_every_call_of_the_guide_succeeds_in_order(guide: Path, platform: Platfo
     app = create_app(platform, Settings(SECRET, None, "guide/audit"), clock=lambda: moment["now"])
     found = list(calls(guide))
     assert found, f"{guide.name} has no API calls"
+    assert len(found) == guide.read_text(encoding="utf-8").count("curl -s"), "a call the parser missed"
     with TestClient(app) as client:
         for day, method, path, caller, body in found:
             moment["now"] = dt.datetime.combine(day, dt.time(15), tzinfo=dt.UTC)
