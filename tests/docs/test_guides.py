@@ -36,7 +36,9 @@ CALLERS = {
     "LA": Principal("la-county-clerk", Role.COUNTY_OFFICER, "06037"),
 }
 BLOCK = re.compile(r"(?:<!-- on (\d{4}-\d{2}-\d{2}) -->\n)?```sh\n(.*?)```", re.S)
-CURL = re.compile(r"curl -s (?:-X (?P<method>\w+) )?'?http://127\.0\.0\.1:8000(?P<path>[^\s']+)'? (?P<rest>.*)", re.S)
+CURL = re.compile(
+    r"curl -s (?:-X (?P<method>\w+) )?'?http://127\.0\.0\.1:8000(?P<path>[^\s']+)'? (?P<rest>.*)", re.S
+)
 
 
 def calls(guide: Path) -> Iterator[tuple[dt.date, str, str, str, object]]:
