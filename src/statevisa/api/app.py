@@ -18,7 +18,7 @@ from statevisa import __version__
 from statevisa.api import problems
 from statevisa.api.deps import Api
 from statevisa.api.limits import BodyLimit
-from statevisa.api.routes import applications, audit, cases, people, programs
+from statevisa.api.routes import applications, audit, cases, cooperation, people, programs
 from statevisa.config import Settings
 from statevisa.errors import StatevisaError
 from statevisa.services.authz import check_policy
@@ -61,7 +61,7 @@ def create_app(platform: Platform, settings: Settings, clock: Callable[[], dt.da
     app.add_exception_handler(HTTPException, problems.http_error)
     app.add_exception_handler(Exception, problems.server_error)
     app.add_middleware(BodyLimit)
-    for module in (programs, people, applications, cases, audit):
+    for module in (programs, people, applications, cases, cooperation, audit):
         app.include_router(module.router, prefix=PREFIX)
 
     @app.get("/health", tags=["health"])

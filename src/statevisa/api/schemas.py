@@ -178,3 +178,12 @@ class EnrolmentIn(Strict):
 
 class SweepIn(Strict):
     jurisdiction: Fips
+
+
+class CooperationRequestIn(Strict):
+    jurisdiction: Annotated[StrictStr, Field(pattern=r"^\d{2}$")]
+    action: Annotated[StrictStr, Field(min_length=1, max_length=64)]
+    facts: dict[Annotated[StrictStr, Field(max_length=64)], Any] = Field(max_length=64)
+    fields: list[Annotated[StrictStr, Field(max_length=64)]] = Field(default_factory=list, max_length=50)
+    applicant_id: Id | None = None
+    include_unconfirmed: StrictBool = False

@@ -366,3 +366,25 @@ class AuditCheckpoint(Base):
     note: Mapped[str] = mapped_column(Text)
     frontier: Mapped[list[Any]]
     signed_at: Mapped[dt.datetime]
+
+
+class CooperationRequest(Base):
+    """A federal enforcement request to a state agency, the gate's decision, and what was released.
+
+    The facts about the person are kept only as a SHA-256 of their canonical JSON; the decision
+    keeps its basis (rules, citations, the facts each rule read), which is what a court asks for.
+    """
+
+    __tablename__ = "cooperation_requests"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    requested_by: Mapped[str] = mapped_column(String(200), index=True)
+    jurisdiction: Mapped[str] = fips_key()
+    action: Mapped[str] = mapped_column(String(64))
+    decision: Mapped[str] = mapped_column(String(16))
+    decided_on: Mapped[dt.date] = mapped_column(Date)
+    facts_sha256: Mapped[str] = mapped_column(String(64))
+    applicant_id: Mapped[int | None] = mapped_column(ForeignKey("applicants.id"))
+    fields_asked: Mapped[list[Any]]
+    fields_released: Mapped[list[Any]]
+    basis: Mapped[dict[str, Any]]
+    created_at: Mapped[dt.datetime]
