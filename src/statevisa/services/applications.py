@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -276,13 +276,17 @@ def load(ctx: Context, application_id: int) -> tuple[Application, Case, Program,
 
 
 def get(ctx: Context, application_id: int) -> ApplicationView:
+    """One application with its inputs and explanation; the read is audited (inputs may hold a
+    person's immigration facts). A bulk-imported row is explained now, from its stored inputs,
+    by the version and date that decided it, and nothing is written back."""
     row, case, program, version = load(ctx, application_id)
-    if row.explanation is None:  # a bulk import stores outputs only; explain on first read
+    found = view(row, case, program, version)
+    if row.explanation is None:
         resolved = resolved_on(version, row.evaluated_on)
-        _, row.explanation = evaluate(
-            resolved, version, {**row.inputs, "id": row.external_id or "application"}
-        )
-    return view(row, case, program, version)
+        _, explanation = evaluate(resolved, version, {**row.inputs, "id": row.external_id or "application"})
+        found = replace(found, explanation=explanation)
+    ctx.audit("application.read", resource(row), fields=["explanation", "inputs"])
+    return found
 
 
 def listing(ctx: Context, program_id: str | None, cursor: str | None, limit: int) -> Page[ApplicationView]:
