@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from statevisa.errors import InputError, NotFoundError, problem
+from statevisa.errors import InputError, problem
 from statevisa.services.authz import Resource, Role
 from statevisa.services.context import Context
 from statevisa.services.employers import require_jurisdiction
@@ -109,11 +109,7 @@ def create(ctx: Context, new: NewApplicant) -> ApplicantView:
 
 
 def load(ctx: Context, applicant_id: int, action: str = "applicant.read") -> Applicant:
-    row = ctx.session.get(Applicant, applicant_id)
-    if row is None:
-        raise NotFoundError(problem("not-found", f"no applicant {applicant_id}", field="applicant"))
-    ctx.authorize(action, resource(row))
-    return row
+    return ctx.fetch(Applicant, applicant_id, "applicant", action, resource)
 
 
 def _view(row: Applicant) -> ApplicantView:
@@ -147,11 +143,7 @@ def get(ctx: Context, applicant_id: int, purpose: str | None = None) -> Applican
 
 def listing(ctx: Context, cursor: str | None, limit: int) -> Page[ApplicantSummary]:
     """Applicants the caller may see, names only (no protected field is read)."""
-    query = select(Applicant)
-    if ctx.principal.role in (Role.APPLICANT, Role.EMPLOYER):
-        query = query.where(Applicant.owner == ctx.principal.subject)
-    elif ctx.principal.jurisdiction != "US":
-        query = query.where(Applicant.state == ctx.principal.jurisdiction[:2])
+    query = ctx.scoped(select(Applicant), Applicant.owner, Applicant.state)
     rows, next_cursor = keyset(ctx.session, query, Applicant.id, cursor, limit)
     seen = [row for row in rows if ctx.allowed("applicant.read", resource(row))]
     return Page(

@@ -28,7 +28,7 @@ from statevisa.rules.model import Kind
 from statevisa.rules.model import Program as Policy
 from statevisa.rules.resolve import Resolved
 from statevisa.services import applicants, employers
-from statevisa.services.authz import Resource, Role
+from statevisa.services.authz import Resource
 from statevisa.services.context import Context
 from statevisa.services.pages import Page, keyset
 from statevisa.services.program_versions import approved_version, resolved_on
@@ -296,10 +296,7 @@ def listing(ctx: Context, program_id: str | None, cursor: str | None, limit: int
         query = query.join(ProgramVersion, ProgramVersion.id == Application.version_id).where(
             ProgramVersion.program_id == program_id
         )
-    if ctx.principal.role in (Role.APPLICANT, Role.EMPLOYER):
-        query = query.where(Application.owner == ctx.principal.subject)
-    elif ctx.principal.jurisdiction != "US":
-        query = query.where(Application.state == ctx.principal.jurisdiction[:2])
+    query = ctx.scoped(query, Application.owner, Application.state)
     rows, next_cursor = keyset(ctx.session, query, Application.id, cursor, limit)
     seen = [row for row in rows if ctx.allowed("application.read", resource(row))]
     cases = {

@@ -154,12 +154,8 @@ def listing(ctx: Context, state: str | None, cursor: str | None, limit: int) -> 
             raise InputError(
                 problem("not-a-choice", f"'{state}' is not a case state", field="state")
             ) from None
-    if ctx.principal.role in (Role.APPLICANT, Role.EMPLOYER):
-        query = query.join(Application, Application.id == Case.application_id).where(
-            Application.owner == ctx.principal.subject
-        )
-    elif ctx.principal.jurisdiction != "US":
-        query = query.where(Case.jurisdiction == ctx.principal.jurisdiction[:2])
+    query = query.join(Application, Application.id == Case.application_id)
+    query = ctx.scoped(query, Application.owner, Case.jurisdiction)
     rows, next_cursor = keyset(ctx.session, query, Case.id, cursor, limit)
     found = []
     for case in rows:

@@ -17,17 +17,20 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Engine, Select
+from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from statevisa.config import Settings
-from statevisa.services.authz import Principal, Resource, allowed, authorize
+from statevisa.errors import NotFoundError, problem
+from statevisa.services.authz import Principal, Resource, Role, allowed, authorize
 from statevisa.store.db import make_engine, session_factory, transaction
 from statevisa.store.migrate import require_current
 from statevisa.store.models import AuditEvent
 
+M = TypeVar("M")
+S = TypeVar("S", bound=Select[Any])
 Sequencer = Callable[[sessionmaker[Session], dt.datetime], int]
 """What runs after a commit that wrote audit events: sequence them into the log, sign a head."""
 
@@ -48,6 +51,25 @@ class Context:
 
     def authorize(self, action: str, resource: Resource, *, creating: bool = False) -> None:
         authorize(self.principal, action, resource, creating=creating)
+
+    def fetch(
+        self, model: type[M], ident: int, label: str, action: str, resource: Callable[[M], Resource]
+    ) -> M:
+        """The record `ident` of `model` if it exists and the caller may do `action` on it; else 404/403."""
+        row = self.session.get(model, ident)
+        if row is None:
+            raise NotFoundError(problem("not-found", f"no {label} {ident}", field=label.replace(" ", "_")))
+        self.authorize(action, resource(row))
+        return row
+
+    def scoped(self, query: S, owner: InstrumentedAttribute[str], state: InstrumentedAttribute[str]) -> S:
+        """A listing narrowed to what the caller could see: their own records (applicants and
+        employers) or their state's (officers); the policy still checks each row shown."""
+        if self.principal.role in (Role.APPLICANT, Role.EMPLOYER, Role.ENFORCEMENT_LIAISON):
+            return query.where(owner == self.principal.subject)
+        if self.principal.jurisdiction != "US":
+            return query.where(state == self.principal.jurisdiction[:2])
+        return query
 
     def allowed(self, action: str, resource: Resource) -> bool:
         """Whether the policy allows it, without raising: for filtering what a listing shows."""

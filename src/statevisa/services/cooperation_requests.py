@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from statevisa.errors import NotFoundError, problem
 from statevisa.services import cooperation
-from statevisa.services.authz import Resource, Role
+from statevisa.services.authz import Resource
 from statevisa.services.context import Context
 from statevisa.services.pages import Page, keyset
 from statevisa.store.models import (
@@ -210,20 +210,15 @@ def _view(
 
 def get(ctx: Context, request_id: int) -> RequestView:
     """One request and its outcome (what was released is not repeated: it left when it was decided)."""
-    row = ctx.session.get(CooperationRequest, request_id)
-    if row is None:
-        raise NotFoundError(problem("not-found", f"no request {request_id}", field="request"))
-    ctx.authorize("cooperation.read", _resource(row))
+    row = ctx.fetch(CooperationRequest, request_id, "request", "cooperation.read", _resource)
     withheld = [name for name in row.fields_asked if name not in row.fields_released]
     return _view(row, {}, withheld, [])
 
 
 def listing(ctx: Context, cursor: str | None, limit: int) -> Page[RequestView]:
-    query = select(CooperationRequest)
-    if ctx.principal.role is Role.ENFORCEMENT_LIAISON:
-        query = query.where(CooperationRequest.requested_by == ctx.principal.subject)
-    elif ctx.principal.jurisdiction != "US":
-        query = query.where(CooperationRequest.jurisdiction == ctx.principal.jurisdiction[:2])
+    query = ctx.scoped(
+        select(CooperationRequest), CooperationRequest.requested_by, CooperationRequest.jurisdiction
+    )
     rows, next_cursor = keyset(ctx.session, query, CooperationRequest.id, cursor, limit)
     seen = [row for row in rows if ctx.allowed("cooperation.read", _resource(row))]
     return Page(

@@ -72,11 +72,7 @@ def create_employer(ctx: Context, name: str, state: str, ein: str | None, owner:
 
 
 def load_employer(ctx: Context, employer_id: int, action: str = "employer.read") -> Employer:
-    row = ctx.session.get(Employer, employer_id)
-    if row is None:
-        raise NotFoundError(problem("not-found", f"no employer {employer_id}", field="employer"))
-    ctx.authorize(action, _employer_resource(row))
-    return row
+    return ctx.fetch(Employer, employer_id, "employer", action, _employer_resource)
 
 
 def get_employer(ctx: Context, employer_id: int) -> EmployerView:
@@ -84,11 +80,7 @@ def get_employer(ctx: Context, employer_id: int) -> EmployerView:
 
 
 def list_employers(ctx: Context, cursor: str | None, limit: int) -> Page[EmployerView]:
-    query = select(Employer)
-    if ctx.principal.role in (Role.EMPLOYER, Role.APPLICANT):
-        query = query.where(Employer.owner == ctx.principal.subject)
-    elif ctx.principal.jurisdiction != "US":
-        query = query.where(Employer.state == ctx.principal.jurisdiction[:2])
+    query = ctx.scoped(select(Employer), Employer.owner, Employer.state)
     rows, next_cursor = keyset(ctx.session, query, Employer.id, cursor, limit)
     seen = [row for row in rows if ctx.allowed("employer.read", _employer_resource(row))]
     return Page([_employer_view(row) for row in seen], next_cursor)

@@ -26,7 +26,7 @@ import polars as pl
 from sqlalchemy import select
 
 from statevisa.cases.states import Actor, CaseState, check
-from statevisa.errors import ConflictError, InputError, NotFoundError, problem
+from statevisa.errors import ConflictError, InputError, problem
 from statevisa.selection import lottery, matching, rounds
 from statevisa.selection.market import Preferences, market_with_common_priority
 from statevisa.services.authz import Resource
@@ -378,11 +378,7 @@ def _entries(ctx: Context, row: Round) -> list[RoundEntry]:
 
 
 def _load(ctx: Context, round_id: int, action: str = "round.read") -> Round:
-    row = ctx.session.get(Round, round_id)
-    if row is None:
-        raise NotFoundError(problem("not-found", f"no round {round_id}", field="round"))
-    ctx.authorize(action, _resource(row))
-    return row
+    return ctx.fetch(Round, round_id, "round", action, _resource)
 
 
 def get(ctx: Context, round_id: int) -> RoundView:
