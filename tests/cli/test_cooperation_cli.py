@@ -215,3 +215,25 @@ def test_growth_by_model(cli: CliRunner) -> None:
     result = cli("cooperation", "growth", "--by", "model")
     assert result.code == 0, result.stderr
     assert result.stdout.splitlines()[0].startswith("state_fips,state,model,agreements_2025-01-04,")
+
+
+def test_simulate_prints_the_comparison(cli: CliRunner, tmp_path: Path) -> None:
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        "sweep: {draws: 50}\nscenarios:\n  - name: Texas law everywhere\n    adopt: {from: '48', to: all}\n",
+        encoding="utf-8",
+    )
+    result = cli("cooperation", "simulate", "--scenario", str(scenario))
+    assert result.code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Capacity scenarios (baseline 2025-12-31; target 3,000/day; band: 5-95% of 50 draws)"
+    assert lines[1] == "       980/day [980 - 980]   33% of target  baseline"
+    assert lines[2].endswith("of target  Texas law everywhere")
+
+
+def test_simulate_with_a_bad_scenario_exits_2(cli: CliRunner, tmp_path: Path) -> None:
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("scenarios:\n  - name: x\n    officers: many\n", encoding="utf-8")
+    result = cli("cooperation", "simulate", "--scenario", str(scenario))
+    assert result.code == 2
+    assert result.stderr == f"{scenario}:3:15: scenario 'x': officers must be 0 to 1,000,000\n"

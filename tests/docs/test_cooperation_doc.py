@@ -20,3 +20,13 @@ def test_the_law_table_has_one_row_per_rule_as_encoded() -> None:
             rule.id
         )
         assert rule.citation.replace("|", "/") in row, rule.id
+
+
+def test_the_documented_scenarios_read_against_the_shipped_law() -> None:
+    from statevisa.cooperation.scenario import parse_scenarios
+    from statevisa.rules.source import decode_policy, parse_yaml
+
+    path = Path(__file__).parents[2] / "docs" / "scenarios" / "typical.yaml"
+    found = parse_scenarios(parse_yaml(decode_policy(path.read_bytes(), str(path)), str(path)), load_law())
+    assert len(found.scenarios) == 9
+    assert found.draws == 2000

@@ -246,3 +246,28 @@ def contradictions(as_of: str | None, include_unconfirmed: bool, out: Path | Non
         f"ICE lists {dates}: {found.total:,} contradiction(s) with state law" + (f" -> {out}" if out else "")
     )
     _show(found.table, out)
+
+
+@app.command("simulate")
+@click.option(
+    "--scenario", type=PATH, required=True, help="A scenario file (YAML): see docs/capacity-model.md."
+)
+@click.option("--out", type=PATH, help="A folder for the tables, charts (PNG, SVG) and report.md.")
+@_guarded
+def simulate(scenario: Path, out: Path | None) -> None:
+    """National ICE arrests per day under scenarios of state choices, against the baseline and the target."""
+    from statevisa.services.capacity import simulate as run
+
+    done = run(scenario, out)
+    report = done.report
+    click.echo(
+        f"{report.title or 'Capacity scenarios'} (baseline {report.baseline_date.isoformat()}; "
+        f"target {report.target:,.0f}/day; band: 5-95% of {int(report.national['draws'][0]):,} draws)"
+    )
+    for row in report.national.iter_rows(named=True):
+        click.echo(
+            f"  {row['scenario_per_day']:8,.0f}/day [{row['sweep_low']:,.0f} - {row['sweep_high']:,.0f}]  "
+            f"{row['share_of_target']:4.0%} of target  {row['scenario']}"
+        )
+    if done.written:
+        click.echo(f"wrote {len(done.written)} files to {out}")

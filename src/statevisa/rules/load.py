@@ -99,7 +99,7 @@ def parse_program(text: str, path: Path, read_section: Callable[[str], str | Non
     problems = Problems()
     root = doc.root
     unknown_keys(Context(doc, problems, {}), root, PROGRAM_KEYS, "program")
-    references = _references(doc, problems)
+    references = parse_references(doc, problems)
     ctx = Context(doc, problems, references)
     meta = _metadata(ctx)
     collected = Collected()
@@ -159,7 +159,8 @@ def _metadata(ctx: Context) -> dict[str, str]:
     return meta
 
 
-def _references(doc: Document, problems: Problems) -> dict[str, Reference]:
+def parse_references(doc: Document, problems: Problems) -> dict[str, Reference]:
+    """The ``references:`` of a file: KEY → {title, url}, cited as ``KEY: pinpoint``."""
     raw = doc.root.get("references")
     if raw is None:
         return {}
