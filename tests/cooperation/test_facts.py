@@ -143,3 +143,7 @@ def test_json_syntax_errors_point_at_line_and_column() -> None:
 )
 def test_json_that_is_no_facts_object_is_refused(data: bytes, code: str, message: str) -> None:
     assert json_refused(data) == (code, message)
+
+
+def test_a_byte_order_mark_is_allowed() -> None:
+    assert read_facts_json(b'\xef\xbb\xbf{"detainer": false}', "request.json") == {"detainer": False}

@@ -17,6 +17,7 @@ from statevisa.services.cooperation import (
     decide_request,
     rules_in_force,
     run_law_tests,
+    shipped_law,
 )
 
 
@@ -99,3 +100,17 @@ def test_the_shipped_law_passes_its_case_tests_and_walks_every_date() -> None:
     assert found.boundaries == ()
     assert found.untested == ()
     assert len(found.results) >= 400
+
+
+def test_the_checked_law_is_kept_in_the_disk_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STATEVISA_CACHE_DIR", str(tmp_path / "cache"))
+    shipped_law.cache_clear()
+    try:
+        first = shipped_law()
+        kept = list((tmp_path / "cache" / "law").glob("*.pickle"))
+        assert len(kept) == 1
+        shipped_law.cache_clear()
+        again = shipped_law()
+        assert again == first and again is not first
+    finally:
+        shipped_law.cache_clear()

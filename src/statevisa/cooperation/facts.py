@@ -45,7 +45,7 @@ def read_facts_json(data: bytes, source: str) -> dict[str, object]:
         message = f"the facts file is {len(data):,} bytes (limit {MAX_FACTS_BYTES:,})"
         raise InputError(problem("too-large", message, file=source))
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line, column = byte_position(data, error.start)
         message = f"not UTF-8: byte 0x{data[error.start]:02x} cannot be decoded"

@@ -41,10 +41,17 @@ def cache_dir() -> Path | None:
 
 
 def _engine_fingerprint() -> bytes:
+    return source_fingerprint(ENGINE_DIR)
+
+
+def source_fingerprint(*folders: Path) -> bytes:
+    """The version and the size and modification time of every source file in `folders`: a
+    cached result built by older code is never read back."""
     digest = hashlib.sha256(statevisa.__version__.encode())
-    for source in sorted(ENGINE_DIR.glob("*.py")):
-        stat = source.stat()
-        digest.update(f"{source.name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    for folder in folders:
+        for source in sorted(folder.glob("*.py")):
+            stat = source.stat()
+            digest.update(f"{folder.name}/{source.name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
     return digest.digest()
 
 
@@ -82,7 +89,7 @@ def cached_program(path: Path, load: Callable[[Path], Program]) -> Program:
     if directory is None or key is None:
         return load(path)
     target = directory / "programs" / f"{key}.pickle"
-    found = _read(target)
+    found = _read(target, Program)
     if found is not None:
         return found
     program = load(path)
@@ -90,7 +97,22 @@ def cached_program(path: Path, load: Callable[[Path], Program]) -> Program:
     return program
 
 
-def _read(target: Path) -> Program | None:
+def cached_value(kind: str, key: str | None, load: Callable[[], T], expected: type[T]) -> T:
+    """`load()`, through the disk cache (``<kind>/<key>.pickle``) when it is on and `key` is known;
+    the key must cover everything the value depends on."""
+    directory = cache_dir()
+    if directory is None or key is None:
+        return load()
+    target = directory / kind / f"{key}.pickle"
+    found = _read(target, expected)
+    if found is not None:
+        return found
+    value = load()
+    _write(target, value)
+    return value
+
+
+def _read(target: Path, expected: type[T]) -> T | None:
     if not target.is_file() or not _private(target.parent):
         return None
     try:
@@ -100,10 +122,10 @@ def _read(target: Path) -> Program | None:
             found = pickle.load(handle)
     except Exception:  # a truncated or foreign pickle is ignored, never trusted
         return None
-    return found if isinstance(found, Program) else None
+    return found if isinstance(found, expected) else None
 
 
-def _write(target: Path, program: Program) -> None:
+def _write(target: Path, program: object) -> None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not _private(target.parent):

@@ -14,25 +14,52 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from statevisa.cooperation.casetests import CaseResult, boundaries, run_all, untested_files
 from statevisa.cooperation.decide import Decision, LawDefect, decide, jurisdiction_of, parse_on
 from statevisa.cooperation.facts import MAX_FACTS_BYTES, read_facts_json
-from statevisa.cooperation.load import load_law
+from statevisa.cooperation.load import LAW_DIR, law_files, load_law
 from statevisa.cooperation.model import Jurisdiction, Law, Rule
 from statevisa.cooperation.vocabulary import FEDERAL
 from statevisa.errors import InputError, PolicyError, problem
+from statevisa.services.cache import ENGINE_DIR, cached_value, source_fingerprint
 
 
+@cache
 def shipped_law() -> Law:
-    """The law shipped in the package; a defect in it is a `LawDefect` (the CLI exits 3)."""
+    """The law shipped in the package, through the disk cache of checked files (parsing 55 YAML
+    files costs most of a `decide` run); a defect in it is a `LawDefect` (the CLI exits 3)."""
+    return cached_value("law", _law_key(), _load_law, Law)
+
+
+def _load_law() -> Law:
     try:
         return load_law()
     except LawDefect:
         raise
     except PolicyError as error:
         raise LawDefect(error.problems) from None
+
+
+def _law_key() -> str | None:
+    """The law files' bytes, the code that reads them and the FIPS list they are checked against."""
+    import statevisa.cooperation
+    import statevisa.reference
+
+    digest = hashlib.sha256(b"statevisa-law-cache-1")
+    digest.update(source_fingerprint(Path(statevisa.cooperation.__file__).parent, ENGINE_DIR))
+    try:
+        for path in law_files():
+            digest.update(
+                str(path.relative_to(LAW_DIR)).encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest()
+            )
+        codes = Path(statevisa.reference.__file__).parent / "data" / "fips_states_2020.parquet"
+        digest.update(hashlib.sha256(codes.read_bytes()).digest())
+    except OSError:
+        return None
+    return digest.hexdigest()
 
 
 def decide_request(
