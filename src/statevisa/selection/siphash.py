@@ -18,6 +18,7 @@ chunks and message lengths, never over entries.
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -60,17 +61,19 @@ def siphash24_strings(key: bytes, column: pl.Series) -> NDArray[np.uint64]:
     import pyarrow as pa
 
     k0, k1 = _key_words(key)
-    array = column.cast(pl.String).to_arrow(compat_level=pl.CompatLevel.newest())
-    if array.null_count:
+    text = column.cast(pl.String)
+    if text.null_count():
         raise ValueError("a text column to hash contains missing values")
-    chunks = array.chunks if isinstance(array, pa.ChunkedArray) else [array]
     pieces: list[tuple[int, pa.Array]] = []
     start = 0
-    for chunk in chunks:
-        for offset in range(0, len(chunk), parallel.TASK_ROWS):
-            pieces.append((start + offset, chunk.slice(offset, parallel.TASK_ROWS)))
-        start += len(chunk)
-    out = np.empty(len(array), dtype=_U64)
+    for part in text.get_chunks():  # chunk by chunk: exporting the whole column would copy it
+        chunk = part.to_arrow(compat_level=pl.CompatLevel.newest())
+        chunks = chunk.chunks if isinstance(chunk, pa.ChunkedArray) else [chunk]
+        for array in chunks:
+            for offset in range(0, len(array), parallel.TASK_ROWS):
+                pieces.append((start + offset, array.slice(offset, parallel.TASK_ROWS)))
+            start += len(array)
+    out = np.empty(len(text), dtype=_U64)
 
     def work(piece: tuple[int, pa.Array]) -> None:
         first, values = piece
@@ -101,26 +104,50 @@ def _hash_inline(
 ) -> NDArray[np.uint64]:
     """Hash strings of at most 12 bytes from their Arrow views (one or two SipHash blocks)."""
     out = np.empty(len(lengths), dtype=_U64)
+    padded_all, blocks_all, state_all = _workspace()
     for start in range(0, len(lengths), CHUNK_ROWS):
         stop = min(start + CHUNK_ROWS, len(lengths))
-        length = lengths[start:stop]
-        padded = np.zeros((stop - start, 2 * 8), dtype=np.uint8)
+        rows, length = stop - start, lengths[start:stop]
+        padded = padded_all[:rows]
+        padded.fill(0)
         shortest, longest = int(length.min()), int(length.max())
         if shortest == longest:
             padded[:, :longest] = views[start:stop, 4 : 4 + longest]
+            padded[:, 8 * (longest // 8) + 7] = longest
         else:
             inside = np.arange(INLINE_BYTES)[None, :] < length[:, None]
-            padded[:, :INLINE_BYTES] = np.where(inside, views[start:stop, 4:], 0)
-        blocks = length // 8 + 1
-        padded[np.arange(stop - start), 8 * blocks - 1] = (length & 0xFF).astype(np.uint8)
-        words = padded.view("<u8").astype(_U64, copy=False)
+            np.copyto(padded[:, :INLINE_BYTES], views[start:stop, 4:], where=inside)
+            padded[np.arange(rows), 8 * (length // 8) + 7] = length.astype(np.uint8)
+        words = padded.view("<u8")
         if shortest // 8 == longest // 8:
-            out[start:stop] = _hash_words(k0, k1, np.ascontiguousarray(words[:, : longest // 8 + 1].T))
+            blocks = blocks_all[: longest // 8 + 1, :rows]
+            np.copyto(blocks, words[:, : len(blocks)].T)
+            out[start:stop] = _hash_words(k0, k1, blocks, state_all[:, :rows])
             continue
         for n_blocks in (1, 2):
-            rows = np.flatnonzero(blocks == n_blocks)
-            out[start + rows] = _hash_words(k0, k1, np.ascontiguousarray(words[rows, :n_blocks].T))
+            chosen = np.flatnonzero(length // 8 + 1 == n_blocks)
+            blocks = np.ascontiguousarray(words[chosen, :n_blocks].T)
+            out[start + chosen] = _hash_words(k0, k1, blocks, state_all[:, : len(chosen)])
     return out
+
+
+_local = threading.local()
+
+
+def _workspace() -> tuple[NDArray[np.uint8], NDArray[np.uint64], NDArray[np.uint64]]:
+    """This thread's buffers for one chunk (padded bytes, blocks, SipHash state), kept between
+    chunks: freed and allocated again, each thread's memory went back to the system and was
+    faulted in anew, chunk after chunk (a third of the hashing time in the kernel)."""
+    found: tuple[NDArray[np.uint8], NDArray[np.uint64], NDArray[np.uint64]] | None
+    found = getattr(_local, "buffers", None)
+    if found is None or len(found[0]) < CHUNK_ROWS:
+        found = (
+            np.empty((CHUNK_ROWS, 16), dtype=np.uint8),
+            np.empty((2, CHUNK_ROWS), dtype=_U64),
+            np.empty((5, CHUNK_ROWS), dtype=_U64),
+        )
+        _local.buffers = found
+    return found
 
 
 def _key_words(key: bytes) -> tuple[int, int]:
@@ -200,27 +227,32 @@ def _hash_group(
     return _hash_words(k0, k1, _message_blocks(data, starts, lengths, n_blocks))
 
 
-def _hash_words(k0: int, k1: int, blocks: NDArray[np.uint64]) -> NDArray[np.uint64]:
-    """SipHash-2-4 of messages laid out as blocks, shape (n_blocks, messages)."""
-    rows = blocks.shape[1]
-    v0 = np.full(rows, k0 ^ _INIT[0], dtype=_U64)
-    v1 = np.full(rows, k1 ^ _INIT[1], dtype=_U64)
-    v2 = np.full(rows, k0 ^ _INIT[2], dtype=_U64)
-    v3 = np.full(rows, k1 ^ _INIT[3], dtype=_U64)
-    tmp = np.empty(rows, dtype=_U64)
-    state = (v0, v1, v2, v3, tmp)
+def _hash_words(
+    k0: int, k1: int, blocks: NDArray[np.uint64], state: NDArray[np.uint64] | None = None
+) -> NDArray[np.uint64]:
+    """SipHash-2-4 of messages laid out as blocks, shape (n_blocks, messages).
+
+    `state`, shape (5, messages), is scratch space to reuse; the result is its first row,
+    so a caller that passes one copies the result out before the next call.
+    """
+    if state is None:
+        state = np.empty((5, blocks.shape[1]), dtype=_U64)
+    v0, v1, v2, v3, tmp = state
+    for lane, word, init in zip((v0, v1, v2, v3), (k0, k1, k0, k1), _INIT, strict=True):
+        lane.fill(word ^ init)
     for word in blocks:
         v3 ^= word
-        _sip_round(*state)
-        _sip_round(*state)
+        _sip_round(v0, v1, v2, v3, tmp)
+        _sip_round(v0, v1, v2, v3, tmp)
         v0 ^= word
     v2 ^= _U64(0xFF)
     for _ in range(4):
-        _sip_round(*state)
+        _sip_round(v0, v1, v2, v3, tmp)
     v0 ^= v1
     v0 ^= v2
     v0 ^= v3
-    return v0
+    result: NDArray[np.uint64] = v0
+    return result
 
 
 def _rotl(x: NDArray[np.uint64], bits: int, tmp: NDArray[np.uint64]) -> None:
