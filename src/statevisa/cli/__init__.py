@@ -62,6 +62,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "statevisa.cli.cooperation:app",
         "Cooperation with federal enforcement: decide requests, 287(g) registry, capacity model.",
     ),
+    "applications": (
+        "statevisa.cli.operations:applications",
+        "Applications: load a state office's file of them in one pass.",
+    ),
+    "rounds": ("statevisa.cli.operations:rounds", "Selection rounds: replay an exported round."),
+    "cases": ("statevisa.cli.operations:cases", "Cases: the compliance sweep."),
 }
 """Command name → (module:attribute, one line of help for the top-level listing)."""
 

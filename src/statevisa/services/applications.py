@@ -190,6 +190,11 @@ def evaluate(
     return outputs, explanation
 
 
+def decision_reason(program: Program, version: ProgramVersion, on: dt.date, eligible: bool) -> str:
+    """Why the engine moved a new case out of `submitted`: the program, version, date and verdict."""
+    return f"{program.id} {version.version} on {on}: eligible is {str(eligible).lower()}"
+
+
 def open_case(ctx: Context, row: Application, program: Program, version: ProgramVersion) -> Case:
     """The case of a new application: submitted, then decided by the engine in the same breath."""
     target = CaseState.ELIGIBLE if row.eligible else CaseState.INELIGIBLE
@@ -210,7 +215,7 @@ def open_case(ctx: Context, row: Application, program: Program, version: Program
     ctx.session.add(case)
     ctx.session.flush()
     actor, role = ctx.principal.subject, str(ctx.principal.role)
-    why = f"{program.id} {version.version} on {row.evaluated_on}: eligible is {str(row.eligible).lower()}"
+    why = decision_reason(program, version, row.evaluated_on, bool(row.eligible))
     ctx.session.add_all(
         [
             Event(

@@ -14,9 +14,12 @@ The clock is read at the edge only: services get `now` and derive dates from it.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, Select
@@ -110,6 +113,22 @@ def loggable(value: object) -> str | int | bool | None:
     return str(value)[:1000]
 
 
+HOLD_COMMIT = "STATEVISA_TEST_HOLD_COMMIT"
+"""Crash tests only: a file to create once a unit's writes are sent, before it commits."""
+HOLD_SECONDS = 120
+
+
+def hold_before_commit(session: Session) -> None:
+    """For the crash tests (`tests/services/test_crash.py`), never set in use: with
+    STATEVISA_TEST_HOLD_COMMIT=FILE, send every pending write, create FILE and wait, so the test
+    can kill the process inside an open transaction that holds all of the use case's writes."""
+    marker = os.environ.get(HOLD_COMMIT)
+    if marker:
+        session.flush()
+        Path(marker).write_text(str(os.getpid()), encoding="utf-8")
+        time.sleep(HOLD_SECONDS)
+
+
 class Platform:
     """The operations platform on one database: an engine, sessions, and the log's sequencer."""
 
@@ -127,6 +146,7 @@ class Platform:
         with transaction(self.sessions) as session:
             context = Context(session, principal, now, purpose)
             yield context
+            hold_before_commit(session)
         if context.audited and self.sequencer is not None:
             self.sequencer(self.sessions, now)
 
