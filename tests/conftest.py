@@ -7,10 +7,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from statevisa.cli import main
 
 pytest_plugins = ["tests.databases"]
+
+settings.register_profile("statevisa", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("statevisa")
+"""Property tests check what is true, not how fast: no per-example deadline, so a loaded CI
+machine cannot fail a test that is right (speed is measured in bench/, never in tests)."""
 
 
 @dataclass(frozen=True)

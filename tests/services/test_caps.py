@@ -64,8 +64,9 @@ def approved_cases(platform: Platform, count: int) -> list[int]:
     return found
 
 
+@pytest.mark.parametrize("attempt", range(3))  # repeated: a race that loses once in a while must show
 def test_fifty_parallel_issuances_against_a_cap_of_ten_issue_exactly_ten(
-    platform: Platform, w_visa: versions.VersionView
+    platform: Platform, w_visa: versions.VersionView, attempt: int
 ) -> None:
     act(platform, FEDERAL, caps.compute, "w-visa", NOW.year, 2024)
     with platform.session() as session:  # a cap of ten for California this year
