@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean screenshots
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/selection.py
 	$(BIN)/python bench/selection_cli.py
 	$(BIN)/python bench/audit.py
+
+# The dashboard's screenshots in docs/screenshots, from the demo data, in Debian's chromium.
+screenshots: $(STAMP)
+	STATEVISA_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/web/test_screenshots.py -q
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

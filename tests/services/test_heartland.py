@@ -145,3 +145,12 @@ def test_a_texas_county_has_no_prime_age_weight(tmp_path: Path) -> None:
     with pytest.raises(InputError) as refused:
         allocate_cap(path, CapOptions(weight="prime_age"), Options(), ON)
     assert [(p.code, p.location.row) for p in refused.value.problems] == [("no-weight", 3)]
+
+
+def test_a_chosen_vintage_measures_growth_in_that_vintage_only() -> None:
+    newest = evaluate(Options(window=3, universe="opt-in"), ON).table.windows
+    older = evaluate(Options(window=3, universe="opt-in", vintage=2020), ON).table.windows
+    assert (newest.vintage.vintage, newest.start, newest.end) == (2024, 2021, 2024)
+    assert (older.vintage.vintage, older.start, older.end) == (2020, 2017, 2020)
+    with pytest.raises(InputError, match="no single vendored vintage spans a 10-year window"):
+        evaluate(Options(window=10, vintage=2024), ON)

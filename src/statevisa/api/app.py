@@ -1,7 +1,8 @@
 """The application: routers under ``/api/v1``, problem+json errors, size limits, the policy checked.
 
-`create_app(platform, settings)` builds it on an open platform; `statevisa serve` runs it with
-uvicorn. ``/health`` and ``/openapi.json`` are public; every other route needs a bearer token.
+`create_app(platform, settings)` builds it on an open platform, with the dashboard's pages
+(`statevisa.web`) beside the API; `statevisa serve` runs it with uvicorn. ``/health`` and
+``/openapi.json`` are public; every other API route needs a bearer token.
 The Cedar policy is validated when the app starts, so a bad policy stops the server, not a request.
 """
 
@@ -23,6 +24,7 @@ from statevisa.config import Settings
 from statevisa.errors import StatevisaError
 from statevisa.services.authz import check_policy
 from statevisa.services.context import Platform
+from statevisa.web.site import mount as mount_web
 
 PREFIX = "/api/v1"
 
@@ -69,4 +71,5 @@ def create_app(platform: Platform, settings: Settings, clock: Callable[[], dt.da
         """Public: the server answers and its database is at this code's revision."""
         return {"status": "ok", "version": __version__}
 
+    mount_web(app, platform, settings, clock)
     return app

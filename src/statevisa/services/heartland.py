@@ -50,6 +50,8 @@ class Options:
     prime_age: bool | None = None
     exclude: tuple[str, ...] = ()
     universe: str = "listing"
+    vintage: int | None = None
+    """The Census vintage to measure growth in (None: the newest that covers the window)."""
 
     def problems(self) -> list[Problem]:
         """Every option that cannot be used, each located at its option."""
@@ -125,7 +127,7 @@ def prepare(options: Options, on: dt.date) -> Prepared:
     sets = options.scenario()
     opened = open_program("heartland", on, sets)
     params = heartland_parameters(on, sets)
-    choice = inputs.WindowChoice(params.window_years, options.year, None, params.prime_age)
+    choice = inputs.WindowChoice(params.window_years, options.year, options.vintage, params.prime_age)
     universe: Universe = "listing" if options.universe == "listing" else "opt-in"
     table = _at_options(lambda: inputs.table(universe, choice, options.exclude))
     return Prepared(opened, params, table)

@@ -399,10 +399,25 @@ def listing(ctx: Context, program_id: str | None) -> list[RoundView]:
 def export(ctx: Context, round_id: int) -> dict[str, Any]:
     """Everything that went into the round and came out of it, enough to replay it anywhere."""
     row = _load(ctx, round_id, "round.read_entries")
+    document = _document(ctx, row)
+    ctx.audit("round.export", _resource(row), detail={"entries": len(document["entries"])})
+    return document
+
+
+def replay_stored(ctx: Context, round_id: int) -> tuple[dict[str, Any], int, Replay]:
+    """Replay a stored round in the server: its published record, its number of entries, the replay.
+
+    Whoever may read the round may ask (a draw is verifiable by the public): the answer names
+    no entry beyond the selection the round already publishes.
+    """
+    document = _document(ctx, _load(ctx, round_id))
+    return document["round"], len(document["entries"]), replay(document)
+
+
+def _document(ctx: Context, row: Round) -> dict[str, Any]:
     version = ctx.session.get(ProgramVersion, row.version_id)
     assert version is not None
     entries = _entries(ctx, row)
-    ctx.audit("round.export", _resource(row), detail={"entries": len(entries)})
     result = row.result or {}
     return {
         "format": EXPORT_FORMAT,
