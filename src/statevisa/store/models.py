@@ -185,7 +185,7 @@ class JobOffer(Base):
     soc_code: Mapped[str] = mapped_column(String(7))
     annual_wage: Mapped[float] = mapped_column(Float)
     worksite_county: Mapped[str] = fips_key()
-    wage_level: Mapped[str] = mapped_column(String(8))
+    wage_level: Mapped[str] = mapped_column(String(16))
     wage_source: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime]
 

@@ -168,7 +168,7 @@ def upgrade() -> None:
         sa.Column("soc_code", sa.String(length=7), nullable=False),
         sa.Column("annual_wage", sa.Float(), nullable=False),
         sa.Column("worksite_county", sa.String(length=5), nullable=False),
-        sa.Column("wage_level", sa.String(length=8), nullable=False),
+        sa.Column("wage_level", sa.String(length=16), nullable=False),
         sa.Column("wage_source", sa.String(length=200), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
