@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from statevisa.errors import ConflictError, InputError
+from statevisa.errors import ConflictError, ForbiddenError, InputError
 from statevisa.services import applications, caps, cases, employers, integration
 from statevisa.services import program_versions as versions
 from statevisa.services.applications import ApplicationView, Submission
 from statevisa.services.cases import IllegalMove, Transfer
 from statevisa.services.context import Platform
-from tests.platform import ANALYST, CALIFORNIA, FEDERAL, LOS_ANGELES, NOW, TEXAS, act, days
+from tests.platform import ANALYST, CALIFORNIA, EMPLOYER, FEDERAL, LOS_ANGELES, NOW, TEXAS, act, days
 from tests.services.conftest import W_CASE
 
 
@@ -149,3 +149,28 @@ def test_integration_services_are_tracked_per_case_and_counted_per_county(
         act(platform, CALIFORNIA, cases.transition, first.case_id, "transferred", "move", Transfer(state="48",
             consent="x"))  # fmt: skip
     assert act(platform, LOS_ANGELES, integration.report, "integration-pilot", "county") == []
+
+
+def test_a_county_sweep_moves_that_county_s_holders_only(
+    platform: Platform, w_caps: None, offer: employers.JobOfferView
+) -> None:
+    san_diego = act(platform, EMPLOYER, employers.create_job_offer, offer.employer_id, "Nurse", "29-1141",
+                    120_000.0, "06073")  # fmt: skip
+    in_la, in_san_diego = (holder_at(platform, offer.id), holder_at(platform, san_diego.id))
+    swept = act(platform, CALIFORNIA, cases.sweep, "06037", at=NOW + days(400))
+    assert swept.moved == [in_la.case_id]
+    assert act(platform, CALIFORNIA, cases.get, in_san_diego.case_id).state == "active"
+
+
+def test_sweeping_another_state_is_forbidden_not_hidden(platform: Platform) -> None:
+    with pytest.raises(ForbiddenError, match="the state_officer role may not transition this case in 48"):
+        act(platform, CALIFORNIA, cases.sweep, "48")
+
+
+def holder_at(platform: Platform, offer_id: int) -> ApplicationView:
+    """A W visa holder whose case sits in the county of job offer `offer_id`."""
+    done = act(platform, CALIFORNIA, applications.submit, Submission("w-visa", "06", W_CASE, None, offer_id))
+    for who, target in ((CALIFORNIA, "invited"), (CALIFORNIA, "nominated"), (FEDERAL, "approved"),
+                        (FEDERAL, "issued"), (CALIFORNIA, "active")):  # fmt: skip
+        act(platform, who, cases.transition, done.case_id, target, f"to {target}")
+    return done

@@ -4,9 +4,23 @@ from __future__ import annotations
 
 import pytest
 
+from statevisa.errors import ForbiddenError, NotFoundError
 from statevisa.services import employers
 from statevisa.services.context import Platform
-from tests.platform import EMPLOYER, act
+from tests.platform import ANALYST, EMPLOYER, TEXAS, act
+
+
+def test_an_offer_for_an_employer_out_of_sight_is_refused_as_for_a_missing_one(platform: Platform) -> None:
+    firm = act(platform, EMPLOYER, employers.create_employer, "Acme Robotics", "06", None, None)
+    offer = ("Developer", "15-1252", 150_000.0, "48201")
+    with pytest.raises(NotFoundError) as hidden:
+        act(platform, TEXAS, employers.create_job_offer, firm.id, *offer)
+    with pytest.raises(NotFoundError) as missing:
+        act(platform, TEXAS, employers.create_job_offer, firm.id + 1000, *offer)
+    assert hidden.value.messages == [f"employer: no employer {firm.id}"]
+    assert missing.value.messages == [f"employer: no employer {firm.id + 1000}"]
+    with pytest.raises(ForbiddenError, match="the analyst role may not read this employer"):
+        act(platform, ANALYST, employers.create_job_offer, firm.id, *offer)
 
 
 @pytest.mark.parametrize(("wage", "level"), [(200_000.0, "Level III"), (90_000.0, "below Level I")])

@@ -384,15 +384,21 @@ class Swept:
 
 
 def sweep(ctx: Context, jurisdiction: str) -> Swept:
-    """Move every holder in `jurisdiction` past a report deadline to in_violation, as the system."""
-    ctx.authorize("case.transition", Resource("Case", "sweep", jurisdiction))
+    """Move every holder in `jurisdiction` past a report deadline to in_violation, as the system.
+
+    A sweep acts on a territory, not on one record, so a caller outside it is refused (403):
+    there is no record whose existence a 404 would hide.
+    """
+    ctx.authorize("case.transition", Resource("Case", "sweep", jurisdiction), creating=True)
     query = select(Case).where(
         Case.state.in_([CaseState.ACTIVE, CaseState.TRANSFERRED]),
         Case.reporting_due.is_not(None),
         Case.reporting_due < ctx.today,
     )
-    if jurisdiction != "US":
-        query = query.where(Case.jurisdiction == jurisdiction[:2])
+    if len(jurisdiction) == 5:
+        query = query.where(Case.county == jurisdiction)
+    elif jurisdiction != "US":
+        query = query.where(Case.jurisdiction == jurisdiction)
     moved = []
     rows = list(ctx.session.scalars(query.order_by(Case.id)))
     for case in rows:

@@ -120,10 +120,12 @@ def _offer_view(row: JobOffer) -> JobOfferView:
 def create_job_offer(
     ctx: Context, employer_id: int, title: str, soc_code: str, annual_wage: float, worksite_county: str
 ) -> JobOfferView:
-    """A job offer, with its OEWS wage level computed for the worksite's state and the SOC code."""
-    employer = ctx.session.get(Employer, employer_id)
-    if employer is None:
-        raise InputError(problem("unknown-employer", f"no employer {employer_id}", field="employer_id"))
+    """A job offer, with its OEWS wage level computed for the worksite's state and the SOC code.
+
+    The employer is loaded as a read first: one the caller may not see is "no employer", as a
+    missing one is, so posting an offer cannot probe which employers exist elsewhere.
+    """
+    employer = load_employer(ctx, employer_id)
     require_jurisdiction(ctx, worksite_county, "county", "worksite_county")
     try:
         level = wage_level(worksite_county[:2], soc_code, annual_wage)
