@@ -1,0 +1,143 @@
+"""A platform with records in two states, built once, for tests that ask every endpoint as every role.
+
+California (06, Los Angeles County 06037) is "own" for the test principals: its employer and
+applicant belong to ``acme-hr`` and ``maria``. Texas (48, Harris County 48201) is "other": its
+records belong to people none of the principals are. Each side has the same kinds of record
+(program versions in every status, an employer and its offer, an applicant, an eligible case, a
+case whose holder is active, a ranked round and a committed lottery), so any request can be
+asked of one side or the other. The app serves them through `Rehearsal`, whose units always roll
+back: every request meets the same records, whatever the requests before it did.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from statevisa.selection.lottery import commitment
+from statevisa.services import applicants, applications, auditlog, caps, cases, employers, rounds
+from statevisa.services import program_versions as versions
+from statevisa.services.authz import Principal, Role
+from statevisa.services.context import Context, Platform
+from statevisa.store.models import Allocation
+from tests.api.conftest import SIGNER
+from tests.platform import APPLICANT, CALIFORNIA, EMPLOYER, FEDERAL, NOW, TEXAS, act, days
+from tests.services.conftest import PILOT, W_CASE
+
+SEED = "5eed" * 8
+"""The seed both committed lotteries are drawn with (test data)."""
+JUAN = "juan"
+TEX_HR = "tex-hr"
+
+
+@dataclass(frozen=True)
+class Side:
+    """One state's records, by id: what a request for "own" or "other" names."""
+
+    state: str
+    county: str
+    program: str
+    draft: int
+    in_comment: int
+    submitted: int
+    approved: int
+    employer: int
+    offer: int
+    applicant: int
+    application: int
+    case: int
+    holder_case: int
+    round: int
+    lottery: int
+
+
+@dataclass(frozen=True)
+class World:
+    own: Side
+    other: Side
+
+
+class Rehearsal(Platform):
+    """The platform with every unit of work rolled back at its end, so no request changes the world."""
+
+    @contextmanager
+    def unit(self, principal: Principal, *, now: dt.datetime, purpose: str) -> Iterator[Context]:
+        with self.sessions() as session:
+            session.begin()
+            try:
+                yield Context(session, principal, now, purpose)
+            finally:
+                session.rollback()
+
+
+def pilot_text(program: str, state: str, version: str) -> dict[str, str]:
+    """The fixture pilot program as `program` of `state` at `version` (a test program, not law)."""
+    text = PILOT.read_text(encoding="utf-8")
+    text = text.replace("id: integration-pilot", f"id: {program}").replace(
+        'jurisdiction: "06"', f'jurisdiction: "{state}"'
+    )
+    return {"program.yaml": text.replace("version: 1.0.0", f"version: {version}")}
+
+
+def build(url: str) -> World:
+    """Fill the database at `url` through the services, as the people named would, and sign the log."""
+    platform = Platform(url, sequencer=auditlog.make_sequencer(SIGNER))
+    try:
+        w_visa = act(platform, FEDERAL, versions.upload, versions.shipped_files("w-visa"))
+        act(platform, FEDERAL, versions.submit, w_visa.id)
+        act(platform, FEDERAL, versions.decide, w_visa.id, True, "approved for the test")
+        act(platform, FEDERAL, caps.compute, "w-visa", NOW.year, 2024)
+        own = _side(platform, CALIFORNIA, "06", "06037", "integration-pilot", EMPLOYER, APPLICANT)
+        texan = Principal(JUAN, Role.APPLICANT, "48")
+        other = _side(
+            platform, TEXAS, "48", "48201", "tx-pilot", Principal(TEX_HR, Role.EMPLOYER, "48"), texan
+        )
+    finally:
+        platform.close()
+    return World(own, other)
+
+
+def _side(
+    platform: Platform,
+    officer: Principal,
+    state: str,
+    county: str,
+    program: str,
+    employer: Principal,
+    person: Principal,
+) -> Side:
+    version_ids = []
+    for number in ("1.0.0", "1.1.0", "1.2.0", "1.3.0"):
+        made = act(platform, officer, versions.upload, pilot_text(program, state, number))
+        version_ids.append(made.id)
+    approved, draft, in_comment, submitted = version_ids
+    act(platform, officer, versions.submit, approved)
+    act(platform, FEDERAL, versions.decide, approved, True, "approved for the test")
+    act(platform, officer, versions.publish, in_comment, NOW.date() - days(1), NOW.date() + days(30))
+    act(platform, officer, versions.submit, submitted)
+    with platform.session() as session:  # the pilot declares no cap formula: a fixed cap, as a test sets
+        session.add(
+            Allocation(program_id=program, year=NOW.year, jurisdiction=state, cap=5, issued=0,
+                       method="fixed", basis="test", computed_at=NOW, computed_by="test")
+        )  # fmt: skip
+    firm = act(platform, employer, employers.create_employer, f"Firm of {state}", state, None, None)
+    offer = act(
+        platform, employer, employers.create_job_offer, firm.id, "Developer", "15-1252", 150_000.0, county
+    )
+    new = applicants.NewApplicant(state, "Test", f"Person of {state}", document_number="X1234567")
+    applicant = act(platform, person, applicants.create, new)
+    w_case = applications.Submission("w-visa", state, W_CASE, applicant.id, offer.id)
+    eligible = act(platform, person, applications.submit, w_case)
+    pilot_case = applications.Submission(program, state, {"years_of_experience": 5}, applicant.id, offer.id)
+    holder = act(platform, person, applications.submit, pilot_case)
+    for who, target in ((officer, "invited"), (officer, "nominated"), (FEDERAL, "approved"),
+                        (FEDERAL, "issued"), (officer, "active")):  # fmt: skip
+        act(platform, who, cases.transition, holder.case_id, target, f"to {target}")
+    ranked = act(platform, officer, rounds.run_ranked, program, state, 1, None)
+    lottery = act(platform, officer, rounds.open_lottery, "w-visa", state, 1, commitment(bytes.fromhex(SEED)))
+    return Side(
+        state, county, program, draft, in_comment, submitted, approved, firm.id, offer.id, applicant.id,
+        eligible.id, eligible.case_id, holder.case_id, ranked.id, lottery.id,
+    )  # fmt: skip
