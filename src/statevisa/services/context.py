@@ -58,11 +58,19 @@ class Context:
     def fetch(
         self, model: type[M], ident: int, label: str, action: str, resource: Callable[[M], Resource]
     ) -> M:
-        """The record `ident` of `model` if it exists and the caller may do `action` on it; else 404/403."""
+        """The record `ident` of `model` if it exists and the caller may do `action` on it; else 404/403.
+
+        A record out of the caller's reach is refused with the very problem a missing one gets,
+        so the answer never tells the two apart.
+        """
         row = self.session.get(model, ident)
+        missing = NotFoundError(problem("not-found", f"no {label} {ident}", field=label.replace(" ", "_")))
         if row is None:
-            raise NotFoundError(problem("not-found", f"no {label} {ident}", field=label.replace(" ", "_")))
-        self.authorize(action, resource(row))
+            raise missing
+        try:
+            self.authorize(action, resource(row))
+        except NotFoundError:
+            raise missing from None
         return row
 
     def scoped(self, query: S, owner: InstrumentedAttribute[str], state: InstrumentedAttribute[str]) -> S:
