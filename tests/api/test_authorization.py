@@ -30,7 +30,7 @@ from statevisa.services.authz import Principal
 from statevisa.services.context import Platform
 from statevisa.services.tokens import issue
 from tests.api.conftest import SECRET
-from tests.api.world import SEED, Rehearsal, Side, World, build, pilot_text
+from tests.api.world import SEED, SHERIFF_ASKS, Rehearsal, Side, World, build, pilot_text
 from tests.platform import ANALYST, APPLICANT, CALIFORNIA, EMPLOYER, FEDERAL, LIAISON, LOS_ANGELES, NOW, days
 from tests.services.conftest import W_CASE
 
@@ -147,6 +147,15 @@ ROWS = [
         "201 201 201 403 403 403 403", "201 404 404 403 403 403 403"),
     Row("POST", "/cases/sweep", lambda s: Ask(body={"jurisdiction": s.state}),
         "200 200 403 403 403 403 403", "200 403 403 403 403 403 403"),
+    Row("POST", "/cooperation/requests", lambda s: Ask(body={
+            "jurisdiction": s.state, "action": "honor_detainer", "facts": SHERIFF_ASKS,
+            "fields": ["immigration_status"], "applicant_id": s.applicant}),
+        "403 403 403 403 403 201 403"),
+    Row("GET", "/cooperation/requests", lambda s: NONE, ALL_200,
+        shows=("request", "/cooperation/requests/{request_id}")),
+    Row("GET", "/cooperation/requests/{request_id}", lambda s: Ask({"request_id": s.request}),
+        "200 200 403 403 403 200 403", "200 404 403 403 403 404 403"),
+    Row("GET", "/cooperation/counts", lambda s: NONE, "200 200 403 403 403 403 200"),
     Row("GET", "/audit/head", lambda s: NONE, ALL_200),
     Row("GET", "/audit/proofs/inclusion/{index}", lambda s: Ask({"index": 0}), ALL_200),
     Row("GET", "/audit/proofs/consistency", lambda s: Ask(query={"old_size": 1}), ALL_200),
@@ -248,7 +257,7 @@ def test_no_token_a_foreign_token_and_an_expired_one_are_401_everywhere(database
     """Refused before anything is looked up: on an empty database, for records that do not exist."""
     foreign = issue(CALIFORNIA, b"another-secret-key-of-at-least-32-bytes", NOW, 3600)
     expired = issue(CALIFORNIA, SECRET, NOW - days(2), 60)
-    nowhere = Side("06", "06037", "integration-pilot", *[MISSING] * 12)
+    nowhere = Side("06", "06037", "integration-pilot", *[MISSING] * 13)
     platform = Platform(database_url)
     app = create_app(platform, Settings(SECRET, None, "test/audit"), clock=lambda: NOW)
     wrong: list[str] = []

@@ -18,18 +18,21 @@ from dataclasses import dataclass
 
 from statevisa.selection.lottery import commitment
 from statevisa.services import applicants, applications, auditlog, caps, cases, employers, rounds
+from statevisa.services import cooperation_requests as requests
 from statevisa.services import program_versions as versions
 from statevisa.services.authz import Principal, Role
 from statevisa.services.context import Context, Platform
 from statevisa.store.models import Allocation
 from tests.api.conftest import SIGNER
-from tests.platform import APPLICANT, CALIFORNIA, EMPLOYER, FEDERAL, NOW, TEXAS, act, days
+from tests.platform import APPLICANT, CALIFORNIA, EMPLOYER, FEDERAL, LIAISON, NOW, TEXAS, act, days
 from tests.services.conftest import PILOT, W_CASE
 
 SEED = "5eed" * 8
 """The seed both committed lotteries are drawn with (test data)."""
 JUAN = "juan"
 TEX_HR = "tex-hr"
+SHERIFF_ASKS = {"requester": "ICE", "purpose": "civil_immigration_enforcement", "agency_type": "sheriff",
+                "in_custody": True, "detainer": True}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class Side:
     holder_case: int
     round: int
     lottery: int
+    request: int
 
 
 @dataclass(frozen=True)
@@ -89,11 +93,10 @@ def build(url: str) -> World:
         act(platform, FEDERAL, versions.submit, w_visa.id)
         act(platform, FEDERAL, versions.decide, w_visa.id, True, "approved for the test")
         act(platform, FEDERAL, caps.compute, "w-visa", NOW.year, 2024)
-        own = _side(platform, CALIFORNIA, "06", "06037", "integration-pilot", EMPLOYER, APPLICANT)
-        texan = Principal(JUAN, Role.APPLICANT, "48")
-        other = _side(
-            platform, TEXAS, "48", "48201", "tx-pilot", Principal(TEX_HR, Role.EMPLOYER, "48"), texan
-        )
+        own = _side(platform, CALIFORNIA, "06", "06037", "integration-pilot", EMPLOYER, APPLICANT, LIAISON)
+        texans = (Principal(TEX_HR, Role.EMPLOYER, "48"), Principal(JUAN, Role.APPLICANT, "48"))
+        other_liaison = Principal("ice-liaison-2", Role.ENFORCEMENT_LIAISON, "US")
+        other = _side(platform, TEXAS, "48", "48201", "tx-pilot", *texans, other_liaison)
     finally:
         platform.close()
     return World(own, other)
@@ -107,6 +110,7 @@ def _side(
     program: str,
     employer: Principal,
     person: Principal,
+    liaison: Principal,
 ) -> Side:
     version_ids = []
     for number in ("1.0.0", "1.1.0", "1.2.0", "1.3.0"):
@@ -137,7 +141,9 @@ def _side(
         act(platform, who, cases.transition, holder.case_id, target, f"to {target}")
     ranked = act(platform, officer, rounds.run_ranked, program, state, 1, None)
     lottery = act(platform, officer, rounds.open_lottery, "w-visa", state, 1, commitment(bytes.fromhex(SEED)))
+    fields = ["immigration_status"]
+    asked = act(platform, liaison, requests.file, state, "honor_detainer", SHERIFF_ASKS, fields, applicant.id)
     return Side(
         state, county, program, draft, in_comment, submitted, approved, firm.id, offer.id, applicant.id,
-        eligible.id, eligible.case_id, holder.case_id, ranked.id, lottery.id,
+        eligible.id, eligible.case_id, holder.case_id, ranked.id, lottery.id, asked.id,
     )  # fmt: skip
