@@ -280,7 +280,7 @@ class TableCheck:
         raw = self.raw[column]
         found: NDArray[np.int64] | None = None
         if raw.dtype == pl.String and not known.is_duplicated().any():
-            coded = raw.cast(pl.Enum(known.to_list()), strict=False)
+            coded = self.computed(pl.col(column).cast(pl.Enum(known.to_list()), strict=False))
             if not coded.null_count():
                 found = coded.to_physical().to_numpy().astype(np.int64)
         if found is None:
