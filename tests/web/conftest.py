@@ -95,12 +95,19 @@ def open_app(url: str, settings: Settings) -> tuple[Any, Platform]:
 
 
 @pytest.fixture(scope="session")
-def site(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def shared_site(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """The app on a copy of the demo that read-only tests share (never write through it)."""
     app, platform = open_app(demo.copy(tmp_path_factory.mktemp("read")), demo.settings)
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
     platform.close()
+
+
+@pytest.fixture
+def site(shared_site: TestClient) -> TestClient:
+    """The shared app, signed out: a login cookie one test set must not sign in the next test."""
+    shared_site.cookies.clear()
+    return shared_site
 
 
 @pytest.fixture
