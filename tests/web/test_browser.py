@@ -8,6 +8,7 @@ driven as a visitor would, and what they change is read back from the page.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,10 +16,21 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, Response, expect
 
+from statevisa.cooperation.vocabulary import FRAME_START
 from statevisa.reference.geo import county_ids
 from tests.web.conftest import CALIFORNIA, Demo, token
 
-PAGES = ("/", "/programs", "/programs/w-visa", "/heartland", "/allocation", "/rounds", "/audit", "/login")
+PAGES = (
+    "/",
+    "/programs",
+    "/programs/w-visa",
+    "/heartland",
+    "/allocation",
+    "/rounds",
+    "/cooperation",
+    "/audit",
+    "/login",
+)
 WIDTHS = (1280, 390)
 SERIOUS = ("serious", "critical")
 
@@ -159,6 +171,21 @@ def test_the_allocation_year_redraws_the_comparison(watched: tuple[Page, Trouble
     page.get_by_label("Population year (July 1 estimates)").select_option("2020")
     expect(page.get_by_test_id("allocation-summary")).to_contain_text("by population (2020)")
     charts_drawn(page)
+    assert trouble.items == []
+
+
+def test_the_date_slider_moves_the_law_map(watched: tuple[Page, Trouble]) -> None:
+    page, trouble = watched
+    page.goto("/cooperation")
+    charts_drawn(page)
+    summary = page.get_by_test_id("law-summary")
+    page.get_by_label("Date").fill(str((dt.date(2013, 1, 1) - FRAME_START).days))
+    expect(summary).to_contain_text("On 2013-01-01")
+    page.get_by_label("Action asked of the agency").select_option("enter_287g")
+    expect(summary).to_contain_text("enter_287g is")
+    charts_drawn(page)
+    page.get_by_label("ICE list of", exact=True).select_option("2025-01-04")
+    expect(page.get_by_test_id("registry-summary")).to_contain_text("list of 2025-01-04")
     assert trouble.items == []
 
 

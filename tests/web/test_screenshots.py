@@ -49,6 +49,7 @@ SHOTS: tuple[tuple[str, str, Callable[[Page], None] | None], ...] = (
     ("heartland-participation", "/heartland?colour=participation&method=webster", None),
     ("allocation", "/allocation", None),
     ("rounds", "/rounds", _verify),
+    ("cooperation", "/cooperation", None),
     ("audit", "/audit", _inclusion),
     ("login", "/login", None),
 )

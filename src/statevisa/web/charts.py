@@ -316,3 +316,63 @@ def invitations(rows: Sequence[Row]) -> dict[str, Any]:
         )
     )
     return spec(chart, rounds=bars)
+
+
+def _items(value: object) -> tuple[object, ...]:
+    return tuple(value) if isinstance(value, tuple | list) else (value,)
+
+
+VERDICTS = {"required": "#0072B2", "permitted": "#D9D9D9", "prohibited": "#D55E00"}
+
+
+def state_verdicts(rows: Sequence[Row], atlas_url: str, description: str) -> dict[str, Any]:
+    """States coloured by what their law says of one action (required, permitted, prohibited)."""
+    values = [
+        {
+            "fips": row["fips"],
+            "name": row["name"],
+            "verdict": row["verdict"],
+            "rules": "; ".join(str(rule) for rule in _items(row["rules"])),
+        }
+        for row in rows
+    ]
+    shapes = (
+        alt.Chart(_atlas(atlas_url, feature="states"))
+        .mark_geoshape(stroke="#ffffff", strokeWidth=0.7)
+        .transform_lookup(
+            lookup="id",
+            from_=alt.LookupData(data=_named("states"), key="fips", fields=["name", "verdict", "rules"]),
+        )
+        .transform_filter("isValid(datum.verdict)")
+        .encode(
+            color=alt.Color(
+                "verdict:N",
+                scale=alt.Scale(domain=list(VERDICTS), range=list(VERDICTS.values())),
+                legend=None,
+            ),
+            tooltip=[
+                alt.Tooltip("name:N", title="state"),
+                "verdict:N",
+                alt.Tooltip("rules:N", title="deciding rules"),
+            ],
+        )
+        .project(type="identity")
+        .properties(width=MAP_WIDTH, height=MAP_HEIGHT, description=description)
+        .configure_view(stroke=None)
+    )
+    return spec(shapes, states=values)
+
+
+def agreement_totals(totals: Sequence[tuple[dt.date, int]]) -> dict[str, Any]:
+    """287(g) agreements in force on each of ICE's list dates."""
+    chart = (
+        alt.Chart(_named("totals"))
+        .mark_bar(color="#0072B2")
+        .encode(
+            x=alt.X("list:N", title="ICE list of"),
+            y=alt.Y("agreements:Q", title="287(g) agreements"),
+            tooltip=["list:N", alt.Tooltip("agreements:Q", format=",")],
+        )
+        .properties(width="container", height=200, description="287(g) agreements on each ICE list.")
+    )
+    return spec(chart, totals=[{"list": day.isoformat(), "agreements": count} for day, count in totals])

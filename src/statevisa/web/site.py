@@ -59,6 +59,7 @@ NAV = (
     ("heartland", "/heartland", "Heartland"),
     ("allocation", "/allocation", "Allocation"),
     ("rounds", "/rounds", "Rounds"),
+    ("cooperation", "/cooperation", "Cooperation"),
     ("audit", "/audit", "Audit"),
 )
 

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from statevisa.web.pages import account, allocation, atlas, audit, heartland, home, programs, rounds
+from statevisa.web.pages import (
+    account,
+    allocation,
+    atlas,
+    audit,
+    cooperation,
+    heartland,
+    home,
+    programs,
+    rounds,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     home.router,
@@ -14,5 +24,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     heartland.router,
     allocation.router,
     rounds.router,
+    cooperation.router,
     audit.router,
 )
