@@ -120,3 +120,29 @@ def test_text_columns_equal_one_at_a_time(ids: list[str]) -> None:
 def test_a_missing_id_is_refused() -> None:
     with pytest.raises(ValueError, match="missing values"):
         siphash.siphash24_strings(KEY, pl.Series(["a", None]))
+
+
+@pytest.mark.parametrize(
+    ("ids", "maybe"),
+    [
+        (["a1", "b22", "c333", ""], False),
+        (["a1", "b22 "], True),
+        (["a1", "\tb22"], True),
+        (["a1", "b22\u00a0"], True),  # Unicode white space: its bytes are not ASCII
+        (["a1", "é"], True),  # any multi-byte edge is looked at by trimming itself
+        (["a-much-longer-entry-id"], True),  # over 12 bytes: not read from the views
+        (["a1", None], True),
+    ],
+)
+def test_whether_a_column_may_need_trimming(ids: list[str | None], maybe: bool) -> None:
+    assert siphash.may_need_trim(pl.Series(ids, dtype=pl.String)) is maybe
+
+
+@settings(max_examples=80, deadline=None)
+@given(ids=st.lists(st.text(alphabet=st.sampled_from("ab \t\u00a0\u3000é"), max_size=5), max_size=30))
+def test_no_need_to_trim_means_trimming_changes_nothing(ids: list[str]) -> None:
+    column = pl.concat(
+        [pl.Series(ids[:7], dtype=pl.String), pl.Series(ids[7:], dtype=pl.String)], rechunk=False
+    )
+    if not siphash.may_need_trim(column):
+        assert column.str.strip_chars().to_list() == column.to_list()

@@ -24,9 +24,13 @@ import polars as pl
 from numpy.typing import NDArray
 
 from statevisa.errors import InputError, Problem, problem, table_problem
+from statevisa.selection.siphash import may_need_trim
 
 MAX_MESSAGES = 20
 INT64_MAX = 2**63 - 1
+TRIM_CHECK_ROWS = 4_000_000
+"""From this many rows, checking whether a column needs trimming (which loads Arrow) costs
+less than trimming it."""
 
 _TIMESTAMP = (
     r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(:\d{2}(?:\.\d{1,9})?)?)?"
@@ -63,9 +67,17 @@ class TableCheck:
         return self.raw.height
 
     def text(self, column: str) -> pl.Series:
-        """The column as text, whitespace-trimmed (computed once, on first use)."""
+        """The column as text, whitespace-trimmed (computed once, on first use).
+
+        A long text column is first asked whether anything needs trimming (usually not):
+        the answer reads one byte at each end of each value, where trimming would copy
+        them all.
+        """
         if column not in self._text:
-            if self.raw[column].dtype == pl.String:
+            raw = self.raw[column]
+            if raw.dtype == pl.String and len(raw) >= TRIM_CHECK_ROWS and not may_need_trim(raw):
+                self._text[column] = raw
+            elif raw.dtype == pl.String:
                 self._text[column] = self.computed(pl.col(column).str.strip_chars())
             else:
                 self._text[column] = self.as_text(column).str.strip_chars()

@@ -58,7 +58,6 @@ def arrow_strings(array: pa.Array) -> tuple[NDArray[np.int64], NDArray[np.uint8]
 
 def siphash24_strings(key: bytes, column: pl.Series) -> NDArray[np.uint64]:
     """SipHash-2-4 of each value of a text column (its UTF-8 bytes) under a 16-byte key."""
-    import pyarrow as pa
 
     k0, k1 = _key_words(key)
     text = column.cast(pl.String)
@@ -66,13 +65,10 @@ def siphash24_strings(key: bytes, column: pl.Series) -> NDArray[np.uint64]:
         raise ValueError("a text column to hash contains missing values")
     pieces: list[tuple[int, pa.Array]] = []
     start = 0
-    for part in text.get_chunks():  # chunk by chunk: exporting the whole column would copy it
-        chunk = part.to_arrow(compat_level=pl.CompatLevel.newest())
-        chunks = chunk.chunks if isinstance(chunk, pa.ChunkedArray) else [chunk]
-        for array in chunks:
-            for offset in range(0, len(array), parallel.TASK_ROWS):
-                pieces.append((start + offset, array.slice(offset, parallel.TASK_ROWS)))
-            start += len(array)
+    for array in arrow_arrays(text):
+        for offset in range(0, len(array), parallel.TASK_ROWS):
+            pieces.append((start + offset, array.slice(offset, parallel.TASK_ROWS)))
+        start += len(array)
     out = np.empty(len(text), dtype=_U64)
 
     def work(piece: tuple[int, pa.Array]) -> None:
@@ -83,18 +79,69 @@ def siphash24_strings(key: bytes, column: pl.Series) -> NDArray[np.uint64]:
     return out
 
 
-def _hash_array(k0: int, k1: int, array: pa.Array) -> NDArray[np.uint64]:
-    """Hash one Arrow text array: from its inline views when every value fits in one."""
+def arrow_arrays(text: pl.Series) -> list[pa.Array]:
+    """A text column's Arrow arrays, chunk by chunk: exporting the whole column would copy it."""
     import pyarrow as pa
 
-    if pa.types.is_string_view(array.type) and len(array):
-        buffer = array.buffers()[1]
-        if buffer is not None:
-            rows = slice(array.offset, array.offset + len(array))
-            views = np.frombuffer(buffer, dtype=np.uint8).reshape(-1, VIEW_BYTES)[rows]
-            lengths = np.frombuffer(buffer, dtype="<i4").reshape(-1, VIEW_BYTES // 4)[rows, 0]
-            if int(lengths.max()) <= INLINE_BYTES:
-                return _hash_inline(k0, k1, views, lengths.astype(np.int64))
+    arrays: list[pa.Array] = []
+    for part in text.get_chunks():
+        chunk = part.to_arrow(compat_level=pl.CompatLevel.newest())
+        arrays += chunk.chunks if isinstance(chunk, pa.ChunkedArray) else [chunk]
+    return arrays
+
+
+def inline_views(array: pa.Array) -> tuple[NDArray[np.uint8], NDArray[np.int64]] | None:
+    """(views, lengths) of a string-view array whose values all sit inline (at most 12 bytes,
+    no missing value): each row of `views` is 16 bytes, the value from byte 4; else None."""
+    import pyarrow as pa
+
+    if not pa.types.is_string_view(array.type) or not len(array) or array.null_count:
+        return None
+    buffer = array.buffers()[1]
+    if buffer is None:
+        return None
+    rows = slice(array.offset, array.offset + len(array))
+    lengths = np.frombuffer(buffer, dtype="<i4").reshape(-1, VIEW_BYTES // 4)[rows, 0]
+    if int(lengths.max()) > INLINE_BYTES:
+        return None
+    return np.frombuffer(buffer, dtype=np.uint8).reshape(-1, VIEW_BYTES)[rows], lengths.astype(np.int64)
+
+
+_EDGE = np.zeros(256, dtype=np.bool_)
+_EDGE[[9, 10, 11, 12, 13, 32]] = True
+_EDGE[0x80:] = True
+"""Bytes that may begin or end white space in UTF-8: ASCII white space, and every byte of a
+multi-byte character (Unicode white space such as U+00A0 or U+3000 is one)."""
+
+
+def may_need_trim(text: pl.Series) -> bool:
+    """Whether some value of a text column might start or end with white space.
+
+    False proves that trimming would change nothing; it is read from the first and last
+    byte of each value's view, so a 20-million-row column is not copied to find out. Values
+    over 12 bytes or missing ones answer True (the caller trims, as it would anyway).
+    """
+    for array in arrow_arrays(text):
+        found = inline_views(array)
+        if found is None:
+            return True
+        views, lengths = found
+        if int(lengths.min()) == int(lengths.max()):
+            length = int(lengths[0])
+            if length and bool((_EDGE[views[:, 4]] | _EDGE[views[:, 3 + length]]).any()):
+                return True
+            continue
+        last = views[np.arange(len(lengths)), 3 + np.maximum(lengths, 1)]
+        if bool(((_EDGE[views[:, 4]] | _EDGE[last]) & (lengths > 0)).any()):
+            return True
+    return False
+
+
+def _hash_array(k0: int, k1: int, array: pa.Array) -> NDArray[np.uint64]:
+    """Hash one Arrow text array: from its inline views when every value fits in one."""
+    found = inline_views(array)
+    if found is not None:
+        return _hash_inline(k0, k1, *found)
     offsets, data = arrow_strings(array)
     return _hash_offsets(k0, k1, offsets, data)
 
