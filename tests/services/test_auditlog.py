@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import cast
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from statevisa.audit import checkpoint, merkle
 from statevisa.errors import StatevisaError
 from statevisa.services import applicants, auditlog
 from statevisa.services.context import Platform
+from statevisa.store.models import AuditEvent, AuditLeaf
 from tests.platform import APPLICANT, CALIFORNIA, act
 
 SIGNER = auditlog.Signer("test.statevisa/audit", Ed25519PrivateKey.generate())
@@ -121,3 +125,52 @@ def test_a_missing_key_file_is_a_clear_error(tmp_path: Path) -> None:
         auditlog.load_signer(Settings(None, None, "x"))
     with pytest.raises(StatevisaError, match="no such file"):
         auditlog.load_signer(Settings(None, tmp_path / "absent.pem", "x"))
+
+
+def test_units_committing_together_share_sequencer_runs_and_each_is_logged_on_return(
+    logged: Platform,
+) -> None:
+    def one(n: int) -> int:
+        new = applicants.NewApplicant("06", f"P{n}", "Doe", document_number=f"X{n}", document_country="USA")
+        made = act(logged, APPLICANT, applicants.create, new)
+        logged_leaves = (
+            select(func.count())
+            .select_from(AuditLeaf)
+            .join(AuditEvent, AuditEvent.id == AuditLeaf.event_id)
+            .where(AuditEvent.resource_id == str(made.id), AuditEvent.action == "applicant.create")
+        )
+        with logged.session() as session:  # in the log before the unit returned
+            return session.scalar(logged_leaves) or 0
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(one, range(24))) == [1] * 24
+    with logged.session() as session:
+        found = auditlog.verify(session, SIGNER.verifier)
+    assert found.ok and (found.events, found.pending) == (30, 0)
+
+
+def test_a_caller_arriving_during_a_run_is_covered_by_the_next_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three callers, the first one's run held open: the second runs once for both latecomers."""
+    release, runs = threading.Event(), list[int]()
+
+    def fake(sessions: object, now: object, signer: object) -> int:
+        runs.append(len(runs))
+        if len(runs) == 1:
+            release.wait(30)
+        return 1
+
+    monkeypatch.setattr(auditlog, "sequence", fake)
+    coalesced = auditlog.Coalesced(SIGNER)
+    first = threading.Thread(target=coalesced, args=(None, None))
+    first.start()
+    while not runs:
+        time.sleep(0.001)
+    late = [threading.Thread(target=coalesced, args=(None, None)) for _ in range(2)]
+    for thread in late:
+        thread.start()
+    while coalesced._issued < 3:
+        time.sleep(0.001)
+    release.set()
+    for thread in (first, *late):
+        thread.join(30)
+    assert runs == [0, 1]

@@ -28,6 +28,10 @@ from statevisa.errors import InputError, problem
 DEFAULT_URL = "sqlite:///statevisa.db"
 ENVIRONMENT = "STATEVISA_DATABASE_URL"
 BUSY_TIMEOUT_MS = 30_000
+POOL_SIZE = 20
+"""PostgreSQL connections kept open, and as many more lent at a peak: the API runs each request's
+unit of work in one of 40 worker threads, and a connection opened for one request and closed
+after it costs a new server backend each time (the default of 5 kept churned under load)."""
 
 
 def database_url(given: str | None = None) -> str:
@@ -61,7 +65,7 @@ def make_engine(url: str, **options: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, **options)
+    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_SIZE, **options)
 
 
 def _sqlite_connect(connection: Any, _record: object) -> None:

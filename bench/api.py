@@ -1,0 +1,416 @@
+"""The operations platform under load (issue 9 §6): submissions through the API, and bulk intake.
+
+    .venv/bin/python bench/api.py [--db postgresql://postgres@127.0.0.1:5432/test] [--concurrency 16]
+        [--count 3000] [--seconds 60] [--rows 100000] [--profile FILE] [api] [import]
+
+Everything runs on 127.0.0.1 against a fresh PostgreSQL schema made for the run and dropped after.
+
+- api: starts `statevisa serve` on a free loopback port, approves the W visa, then posts `--count`
+  applications (`POST /api/v1/applications`, a California state officer's token) from an asyncio
+  load generator holding `--concurrency` connections, and stops after `--seconds` whatever is
+  left. Prints submissions/s, p50 and p99 latency against the goal (>= 1,000/s with p99 <= 100 ms).
+  Baselines in the same run: `GET /health` under the same load (the HTTP floor: no token, no
+  database), and `applications.submit` called in process, one unit of work each, committed and
+  sequenced into the signed log as the server does (the work without HTTP). With `--profile
+  FILE` the server runs under cProfile and its top functions are printed.
+- import: `statevisa applications import` of a `--rows` W visa file; the service timed in process
+  against its floor (reading, validating and evaluating the same file, no database), and the
+  whole command. Prints applications/s against the goal (>= 50,000/s).
+
+The load generator shares the two cores with the server and PostgreSQL; the machine's load
+(`os.getloadavg`) is printed before and after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import polars as pl
+from sqlalchemy import create_engine, text
+
+from statevisa.config import settings
+from statevisa.services import applications, intake
+from statevisa.services import program_versions as versions
+from statevisa.services.applications import Submission
+from statevisa.services.auditlog import load_signer, make_sequencer, write_new_key
+from statevisa.services.authz import Principal, Role
+from statevisa.services.context import Platform
+from statevisa.services.database import prepare
+from statevisa.services.tokens import issue
+
+STATEVISA = str(Path(sys.executable).with_name("statevisa"))
+FEDERAL = Principal("bench-federal", Role.FEDERAL_REVIEWER, "US")
+OFFICER = Principal("bench-officer-06", Role.STATE_OFFICER, "06")
+W_CASE: dict[str, str | bool] = {
+    "stage": "application", "role": "principal", "sponsored_by_state": True,
+    "will_live_in_sponsoring_state": True, "purpose": "perform_services", "state_law_enacted": True,
+    "program_legislature_approved": True, "program_regulates_employment": True,
+    "program_regulates_residence": True, "program_reports_noncompliance": True,
+    "program_allows_employer_change": True, "program_reports_annually": True,
+}  # fmt: skip
+API_GOAL, P99_GOAL_MS, IMPORT_GOAL = 1_000, 100, 50_000
+SAMPLED = """
+import collections, json, sys, threading, time
+from statevisa.cli import main
+out, seen, me = sys.argv.pop(1), collections.Counter(), None
+def sample():
+    global me
+    me = threading.get_ident()
+    while True:
+        for ident, frame in sys._current_frames().items():
+            if ident == me:
+                continue
+            stack = []
+            while frame is not None:
+                stack.append(f"{frame.f_code.co_filename.rsplit('/site-packages/', 1)[-1]}:"
+                             f"{frame.f_code.co_name}")
+                frame = frame.f_back
+            seen[tuple(stack)] += 1
+        time.sleep(0.002)
+threading.Thread(target=sample, daemon=True).start()
+try:
+    main(sys.argv[1:])
+finally:
+    with open(out, "w") as handle:
+        json.dump([[list(stack), n] for stack, n in seen.items()], handle)
+"""
+"""`statevisa` run with a sampler thread that records every other thread's stack every 2 ms (cProfile
+sees only the thread that starts it, and the API's routes run in worker threads)."""
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min)"
+
+
+@contextmanager
+def fresh_schema(base: str) -> Iterator[str]:
+    """A new, migrated schema on the server at `base`; dropped afterwards."""
+    base = base.replace("postgresql://", "postgresql+psycopg://", 1)
+    schema = f"sv_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    url = f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
+    try:
+        prepare(url)
+        yield url
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+def keys(folder: Path) -> dict[str, str]:
+    """A token secret and an audit key for this run, as the environment passes them."""
+    key = folder / "audit.pem"
+    write_new_key(key)
+    env = {"STATEVISA_SECRET_KEY": secrets.token_urlsafe(48), "STATEVISA_AUDIT_KEY_FILE": str(key)}
+    os.environ.update(env)
+    return env
+
+
+def approved(platform: Platform) -> None:
+    now = dt.datetime.now(dt.UTC)
+    with platform.unit(FEDERAL, now=now, purpose="bench") as ctx:
+        made = versions.upload(ctx, versions.shipped_files("w-visa"))
+    with platform.unit(FEDERAL, now=now, purpose="bench") as ctx:
+        versions.submit(ctx, made.id)
+    with platform.unit(FEDERAL, now=now, purpose="bench") as ctx:
+        versions.decide(ctx, made.id, True, "approved for the benchmark")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def server(url: str, env: dict[str, str], profile: Path | None) -> Iterator[tuple[str, int]]:
+    """`statevisa serve` on a free loopback port, stopped with Ctrl-C (SIGINT) afterwards."""
+    port = free_port()
+    named = f"{url}&application_name={SERVER_NAME}"
+    command = [STATEVISA, "serve", "--db", named, "--host", "127.0.0.1", "--port", str(port)]
+    if profile is not None:
+        command = [sys.executable, "-c", SAMPLED, str(profile), *command[1:]]
+    process = subprocess.Popen(command, env={**os.environ, **env}, stderr=subprocess.PIPE)
+    address = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{address}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            raise SystemExit("the server did not answer /health within 60 s")
+        yield address, process.pid
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+
+
+async def drive(
+    address: str,
+    method: str,
+    path: str,
+    body: dict[str, object] | None,
+    token: str | None,
+    count: int,
+    concurrency: int,
+    seconds: float,
+) -> tuple[list[float], float, int]:
+    """Send up to `count` requests with `concurrency` in flight for at most `seconds`.
+
+    Returns each answered request's latency (s), the wall time, and how many failed.
+    """  # fmt: skip
+    headers = {} if token is None else {"Authorization": f"Bearer {token}"}
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    latencies: list[float] = []
+    failed = 0
+    sent = 0
+    start = time.perf_counter()
+    deadline = start + seconds
+    async with httpx.AsyncClient(base_url=address, headers=headers, limits=limits, timeout=30) as client:
+
+        async def worker() -> None:
+            nonlocal sent, failed
+            while sent < count and time.perf_counter() < deadline:
+                sent += 1
+                began = time.perf_counter()
+                answer = await client.request(method, path, json=body)
+                latencies.append(time.perf_counter() - began)
+                failed += answer.status_code >= 400
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return latencies, time.perf_counter() - start, failed
+
+
+SERVER_NAME = "statevisa-bench-server"
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_of(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # a backend that ended between listing and reading
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def cpu(url: str, server_pid: int) -> tuple[float, float, float]:
+    """CPU seconds so far of the server process, of its PostgreSQL backends, and of this process."""
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        backends = connection.scalars(
+            text("SELECT pid FROM pg_stat_activity WHERE application_name = :name"), {"name": SERVER_NAME}
+        ).all()
+    engine.dispose()
+    return _cpu_of(server_pid), sum(_cpu_of(pid) for pid in backends), time.process_time()
+
+
+def summary(label: str, latencies: list[float], wall: float, failed: int) -> str:
+    ms = sorted(1000 * x for x in latencies)
+    p50 = statistics.median(ms)
+    p99 = ms[min(len(ms) - 1, int(0.99 * len(ms)))]
+    return f"| {label} | {len(ms):,} | {failed} | {len(ms) / wall:,.0f}/s | {p50:.1f} ms | {p99:.1f} ms |"
+
+
+def in_process(platform: Platform, count: int) -> float:
+    """Submissions per second through the service alone: one unit of work each, sequenced and signed."""
+    start = time.perf_counter()
+    for _ in range(count):
+        with platform.unit(OFFICER, now=dt.datetime.now(dt.UTC), purpose="bench") as ctx:
+            applications.submit(ctx, Submission("w-visa", "06", W_CASE))
+    return count / (time.perf_counter() - start)
+
+
+def api(url: str, env: dict[str, str], args: argparse.Namespace) -> None:
+    print(f"\n== api: POST /api/v1/applications, concurrency {args.concurrency}, {load()}")
+    platform = Platform(url, sequencer=make_sequencer(load_signer(settings())))
+    approved(platform)
+    token = issue(OFFICER, env["STATEVISA_SECRET_KEY"].encode(), dt.datetime.now(dt.UTC), 3600)
+    body: dict[str, object] = {"program": "w-visa", "state": "06", "inputs": W_CASE}
+    rows = [
+        "| requests | answered | failed | rate | p50 | p99 |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    with server(url, env, args.profile) as (address, pid):
+        asyncio.run(drive(address, "POST", "/api/v1/applications", body, token, 100, args.concurrency, 30))
+        floor = asyncio.run(
+            drive(address, "GET", "/health", None, None, args.count, args.concurrency, args.seconds)
+        )
+        rows.append(summary("`GET /health` (HTTP floor)", *floor))
+        before = cpu(url, pid)
+        posted = asyncio.run(
+            drive(
+                address,
+                "POST",
+                "/api/v1/applications",
+                body,
+                token,
+                args.count,
+                args.concurrency,
+                args.seconds,
+            )
+        )
+        spent = [after - first for after, first in zip(cpu(url, pid), before, strict=True)]
+        rows.append(summary("`POST /api/v1/applications`", *posted))
+    rate = in_process(platform, min(args.count, 500))
+    platform.close()
+    print("\n".join(rows))
+    latencies, wall, failed = posted
+    reached = len(latencies) / wall
+    p99 = sorted(latencies)[min(len(latencies) - 1, int(0.99 * len(latencies)))] * 1000
+    met = reached >= API_GOAL and p99 <= P99_GOAL_MS and not failed
+    print(f"in process, `applications.submit` one unit each (no HTTP): {rate:,.0f}/s")
+    served, cores = len(latencies), os.cpu_count() or 1
+    per = sum(spent) / served
+    print(
+        f"CPU per submission: server process {1000 * spent[0] / served:.1f} ms, its PostgreSQL backends "
+        f"{1000 * spent[1] / served:.1f} ms, load generator {1000 * spent[2] / served:.1f} ms; at "
+        f"{1000 * per:.1f} ms each, {cores} idle cores would serve at most {cores / per:,.0f}/s"
+    )
+    print(f"goal >= {API_GOAL:,}/s with p99 <= {P99_GOAL_MS} ms: {reached:,.0f}/s, p99 {p99:.0f} ms", end=" ")
+    print(f"({'met' if met else 'not met'}); {load()}")
+    if args.profile is not None:
+        hotspots(args.profile)
+
+
+def hotspots(path: Path, top: int = 30) -> None:
+    """The server's busy samples: the share of them in which each function was running or waiting below."""
+    stacks = [(stack, n) for stack, n in json.loads(path.read_text()) if not _idle(stack)]
+    busy = sum(n for _, n in stacks)
+    inclusive: Counter[str] = Counter()
+    for stack, n in stacks:
+        for name in set(stack):
+            inclusive[name] += n
+    print(f"\nserver samples ({path}): {busy:,} busy; share of them spent in or below each function")
+    for name, n in inclusive.most_common(top):
+        print(f"{100 * n / busy:5.1f}%  {name}")
+
+
+def _idle(stack: list[str]) -> bool:
+    leaf = stack[0] if stack else ""
+    return any(
+        mark in leaf for mark in ("selectors.py", "threading.py:wait", "queue.py:get", "thread.py:_worker")
+    )
+
+
+def w_file(folder: Path, rows: int, prefix: str) -> Path:
+    """`rows` W visa applications as a state office's CSV holds them, one in seven inadmissible."""
+    index = pl.int_range(rows, eager=True)
+    frame = pl.DataFrame({"id": [f"{prefix}{n:07d}" for n in range(rows)]}).with_columns(
+        pl.lit(str(v).lower()).alias(k) for k, v in W_CASE.items()
+    )
+    frame = frame.with_columns(
+        pl.when(index % 7 == 0).then(pl.lit("none")).otherwise("purpose").alias("purpose")
+    )
+    path = folder / f"{prefix}applications.csv"
+    frame.write_csv(path)
+    return path
+
+
+def floor(path: Path, on: dt.date) -> float:
+    """Seconds to read, validate and evaluate the file (the work before any write), in process."""
+    from statevisa.rules.evaluate import evaluate_frame
+    from statevisa.rules.validate import validate
+    from statevisa.services.programs import open_program
+    from statevisa.tables import read_table
+
+    resolved = open_program("w-visa", on, None).resolved
+    start = time.perf_counter()
+    frame = intake.with_blanks(resolved.program, read_table(path))
+    evaluate_frame(resolved, validate(resolved, frame, str(path)), str(path))
+    return time.perf_counter() - start
+
+
+def bulk(url: str, folder: Path, args: argparse.Namespace) -> None:
+    print(f"\n== import: {args.rows:,} W visa applications from a CSV file, {load()}")
+    platform = Platform(url, sequencer=make_sequencer(load_signer(settings())))
+    with platform.session() as session:
+        if not session.scalar(text("SELECT count(*) FROM program_versions WHERE status = 'approved'")):
+            approved(platform)
+    first, second = w_file(folder, args.rows, "ca-"), w_file(folder, args.rows, "tx-")
+    before = floor(first, dt.date.today())
+    start = time.perf_counter()
+    with platform.unit(OFFICER, now=dt.datetime.now(dt.UTC), purpose="bench") as ctx:
+        done = intake.import_table(ctx, first, "w-visa", "06", dt.date.today())
+    service = time.perf_counter() - start
+    platform.close()
+    start = time.perf_counter()
+    command = [
+        STATEVISA,
+        "applications",
+        "import",
+        str(second),
+        "--program",
+        "w-visa",
+        "--state",
+        "48",
+        "--db",
+        url,
+    ]
+    finished = subprocess.run(command, capture_output=True, text=True, check=False)
+    whole = time.perf_counter() - start
+    if finished.returncode != 0:
+        raise SystemExit(f"statevisa applications import failed:\n{finished.stderr}")
+    rate = done.rows / service
+    print(f"floor, read + validate + evaluate, no database: {before:.2f} s, {args.rows / before:,.0f}/s")
+    print(f"service, in process (commit and signed log included): {service:.2f} s, {rate:,.0f}/s", end=" ")
+    print(f"({service / before:.1f}x the floor)")
+    print(f"`statevisa applications import`, whole process: {whole:.2f} s, {args.rows / whole:,.0f}/s")
+    print(f"goal >= {IMPORT_GOAL:,}/s: {'met' if rate >= IMPORT_GOAL else 'not met'}; {load()}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("sections", nargs="*", help="api, import (default: both)")
+    parser.add_argument("--db", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--count", type=int, default=3_000)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--profile", type=Path, default=None)
+    args = parser.parse_args()
+    args.sections = args.sections or ["api", "import"]
+    if not set(args.sections) <= {"api", "import"}:
+        parser.error(f"unknown section(s): {', '.join(sorted(set(args.sections) - {'api', 'import'}))}")
+    print(f"bench/api.py on {os.cpu_count()} cores, {load()}")
+    with tempfile.TemporaryDirectory() as scratch, fresh_schema(args.db) as url:
+        env = keys(Path(scratch))
+        if "api" in args.sections:
+            api(url, env, args)
+        if "import" in args.sections:
+            bulk(url, Path(scratch), args)
+
+
+if __name__ == "__main__":
+    main()
