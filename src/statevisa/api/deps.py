@@ -22,6 +22,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
+from statevisa.api.encoding import EncodedJSON, encoded
 from statevisa.config import Settings
 from statevisa.errors import ConflictError, InputError, UnauthenticatedError, problem
 from statevisa.services.authz import Principal
@@ -97,7 +98,7 @@ def create(
                 stored = ctx.session.get(IdempotencyKey, (who.subject, key))
                 if stored is not None:
                     return _replayed(stored, route, digest)
-            data = jsonable_encoder(service(ctx, *args, **kw))
+            text = encoded(service(ctx, *args, **kw))
             if key is not None:
                 ctx.session.add(
                     IdempotencyKey(
@@ -106,7 +107,7 @@ def create(
                         route=route,
                         request_hash=digest,
                         status_code=201,
-                        body={"data": data},
+                        body={"data": json.loads(text)},
                         created_at=ctx.now,
                     )
                 )
@@ -117,7 +118,7 @@ def create(
             if stored is None:
                 raise
             return _replayed(stored, route, digest)
-    return JSONResponse(data, 201)
+    return EncodedJSON(text, 201)
 
 
 def _replayed(stored: IdempotencyKey, route: str, digest: str) -> JSONResponse:
