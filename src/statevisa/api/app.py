@@ -19,6 +19,7 @@ from statevisa import __version__
 from statevisa.api import problems
 from statevisa.api.deps import Api
 from statevisa.api.limits import BodyLimit
+from statevisa.api.openapi import StatevisaAPI
 from statevisa.api.routes import applications, audit, cases, cooperation, people, programs
 from statevisa.config import Settings
 from statevisa.errors import StatevisaError
@@ -28,19 +29,6 @@ from statevisa.web.site import mount as mount_web
 
 PREFIX = "/api/v1"
 
-RESPONSES: dict[int | str, dict[str, object]] = {
-    code: {"description": text, "content": {"application/problem+json": {}}}
-    for code, text in (
-        (400, "Malformed request"),
-        (401, "No or bad token"),
-        (403, "Not for this role"),
-        (404, "No such record, or not yours to see"),
-        (409, "Conflict with the records' state"),
-        (413, "Request body too large"),
-        (422, "Invalid input, with the fields named"),
-    )
-}
-
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -49,13 +37,12 @@ def utc_now() -> dt.datetime:
 def create_app(platform: Platform, settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> FastAPI:
     check_policy()
     settings.require_secret()
-    app = FastAPI(
+    app = StatevisaAPI(
         title="statevisa",
         version=__version__,
         summary="State visa programs, caps, applications, rounds and cases, with a verifiable audit log.",
         docs_url=None,
         redoc_url=None,
-        responses=RESPONSES,
     )
     app.state.api = Api(platform, settings, clock)
     app.add_exception_handler(StatevisaError, problems.statevisa_error)

@@ -17,9 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.exc import IntegrityError
 
 from statevisa.api.encoding import EncodedJSON, encoded
@@ -48,8 +49,20 @@ def api(request: Request) -> Api:
     return found
 
 
-def principal(request: Request, authorization: Annotated[str | None, Header()] = None) -> Principal:
+BEARER = HTTPBearer(
+    auto_error=False,
+    scheme_name="bearer",
+    bearerFormat="JWT",
+    description="A token from `statevisa admin token --role ROLE --jurisdiction FIPS`.",
+)
+"""Declares the scheme in the OpenAPI document; `principal` reads the header itself to say what is wrong."""
+
+
+def principal(
+    request: Request, _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]
+) -> Principal:
     """The caller named by a valid bearer token; 401 otherwise."""
+    authorization = request.headers.get("authorization")
     if authorization is None:
         raise UnauthenticatedError(problem("no-token", "this endpoint needs an Authorization: Bearer token"))
     scheme, _, token = authorization.partition(" ")

@@ -15,3 +15,5 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size")]
 Cursor = Annotated[str | None, Query(max_length=100, description="The next_cursor of the previous page")]
 ProgramFilter = Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", alias="program")]
 DEFAULT = DEFAULT_LIMIT
+ProgramName = Annotated[str, Query(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="A program id")]
+Year = Annotated[int, Query(ge=1900, le=2200, description="A program year")]

@@ -10,6 +10,7 @@ adds ``allowed``: the moves possible from where the case stands.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import Request
@@ -72,7 +73,9 @@ async def statevisa_error(request: Request, error: Exception) -> JSONResponse:
 
 
 def _pointer(location: tuple[Any, ...]) -> str:
-    return "/".join(str(part) for part in location if part != "body") or "body"
+    """The field as services name it: `inputs/age`, `limit`, `case_id` (not `body/...` or `query/...`)."""
+    parts = location[1:] if location and location[0] in ("body", "query", "path", "header") else location
+    return "/".join(str(part) for part in parts) or str(location[0] if location else "body")
 
 
 async def validation_error(request: Request, error: Exception) -> JSONResponse:
@@ -98,7 +101,40 @@ async def http_error(request: Request, error: Exception) -> JSONResponse:
         413: "too-large",
         415: "unsupported-media-type",
     }.get(error.status_code, "http-error")
-    return respond(error.status_code, str(error.detail), [problem(code, str(error.detail))], request)
+    answer = respond(error.status_code, str(error.detail), [problem(code, str(error.detail))], request)
+    answer.headers.update(error.headers or {})
+    if error.status_code == 405:
+        answer.headers["Allow"] = _allowed(request) or answer.headers.get("Allow", "")
+    return answer
+
+
+def _allowed(request: Request) -> str:
+    """Every method the OpenAPI document gives the path (Starlette names only the first route matched)."""
+    paths: dict[str, dict[str, Any]] = request.app.openapi()["paths"]
+    methods = {
+        method.upper()
+        for template, item in paths.items()
+        if _pattern(template, item).fullmatch(request.url.path)
+        for method in item
+    }
+    return ", ".join(sorted(methods | ({"HEAD"} if "GET" in methods else set())))
+
+
+def _pattern(template: str, item: dict[str, Any]) -> re.Pattern[str]:
+    """The paths a template matches: an integer parameter only digits (the routes say `{id:int}`)."""
+    integers = {
+        parameter["name"]
+        for operation in item.values()
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "path" and parameter["schema"].get("type") == "integer"
+    }
+    parts = re.split(r"\{(\w+)\}", template)
+    return re.compile(
+        "".join(
+            ("[0-9]+" if part in integers else "[^/]+") if odd else re.escape(part)
+            for odd, part in ((i % 2 == 1, part) for i, part in enumerate(parts))
+        )
+    )
 
 
 async def server_error(request: Request, error: Exception) -> JSONResponse:

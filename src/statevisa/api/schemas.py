@@ -18,6 +18,8 @@ from pydantic import (
     StrictStr,
 )
 
+from statevisa.cases.states import CaseState
+
 
 def _iso_text(value: object) -> object:
     if not isinstance(value, str):
@@ -158,7 +160,7 @@ class TransferIn(Strict):
 
 
 class TransitionIn(Strict):
-    to: Annotated[StrictStr, Field(max_length=32)]
+    to: Annotated[CaseState, Field(strict=False)]  # a state's name; lax only to read the name as the enum
     reason: Annotated[StrictStr, Field(min_length=1, max_length=4000)]
     transfer: TransferIn | None = None
 

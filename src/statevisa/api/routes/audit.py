@@ -14,6 +14,7 @@ from fastapi.responses import PlainTextResponse, StreamingResponse
 from pydantic import BaseModel
 
 from statevisa.api.deps import Caller, api, run, sequenced
+from statevisa.api.openapi import problem_responses
 from statevisa.api.params import MAX_ID
 from statevisa.services import auditlog
 
@@ -44,7 +45,10 @@ class JsonLines(StreamingResponse):
 @router.get(
     "/head",
     response_class=PlainTextResponse,
-    responses={200: {"description": "A C2SP signed note holding a tlog-checkpoint"}},
+    responses={
+        200: {"description": "A C2SP signed note holding a tlog-checkpoint"},
+        **problem_responses(404),
+    },
 )
 def head(request: Request, who: Caller) -> PlainTextResponse:
     """The latest signed checkpoint, exactly as the note text (origin, size, root hash, signatures)."""
@@ -52,7 +56,7 @@ def head(request: Request, who: Caller) -> PlainTextResponse:
     return PlainTextResponse(run(request, who, auditlog.read_head))
 
 
-@router.get("/proofs/inclusion/{index}", response_model=InclusionProof)
+@router.get("/proofs/inclusion/{index:int}", response_model=InclusionProof, responses=problem_responses(404))
 def inclusion(
     request: Request,
     who: Caller,
@@ -63,7 +67,7 @@ def inclusion(
     return run(request, who, auditlog.read_inclusion, index)
 
 
-@router.get("/proofs/consistency", response_model=ConsistencyProof)
+@router.get("/proofs/consistency", response_model=ConsistencyProof, responses=problem_responses(404))
 def consistency(
     request: Request,
     who: Caller,
@@ -77,7 +81,10 @@ def consistency(
 @router.get(
     "/export",
     response_class=JsonLines,
-    responses={200: {"description": "One event per line, in log order, each with its base64 leaf"}},
+    responses={
+        200: {"description": "One event per line, in log order, each with its base64 leaf"},
+        **problem_responses(403),
+    },
 )
 def export(request: Request, who: Caller) -> JsonLines:
     """Every event in the log, so anyone can rebuild the tree and check every leaf against its fields."""
