@@ -210,6 +210,13 @@ def test_every_operation_has_a_row(sqlite_template: Path) -> None:
 
 
 def test_every_role_gets_what_the_policy_says_of_own_and_other_records(matrix: Matrix) -> None:
+    """Also: every status met is one the operation declares in the OpenAPI document."""
+    paths = matrix.client.get("/openapi.json").json()["paths"]
+    declared = {
+        (method, path.removeprefix("/api/v1")): set(operation["responses"])
+        for path, item in paths.items()
+        for method, operation in item.items()
+    }
     wrong: list[str] = []
     for row in ROWS:
         for side in ("own", "other"):
@@ -217,6 +224,8 @@ def test_every_role_gets_what_the_policy_says_of_own_and_other_records(matrix: M
             for who, want in zip(ROLES, expected(row, side), strict=True):
                 got = matrix.send(row, ask, matrix.tokens[who.subject])
                 label = f"{row.method} {row.path} as {who.role} ({side})"
+                if str(got.status_code) not in declared[row.method.lower(), row.path]:
+                    wrong.append(f"{label}: {got.status_code} is not in its OpenAPI responses")
                 if got.status_code != want:
                     wrong.append(f"{label}: expected {want}, got {got.status_code} {got.text[:200]}")
                 elif want == 404 and ask.path:
