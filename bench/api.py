@@ -45,6 +45,7 @@ from pathlib import Path
 import httpx
 import polars as pl
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from statevisa.config import settings
 from statevisa.rules.resolve import Resolved
@@ -55,18 +56,12 @@ from statevisa.services.auditlog import load_signer, make_sequencer, write_new_k
 from statevisa.services.authz import Principal, Role
 from statevisa.services.context import Context, Platform
 from statevisa.services.database import prepare
+from statevisa.services.seed import W_CASE
 from statevisa.services.tokens import issue
 
 STATEVISA = str(Path(sys.executable).with_name("statevisa"))
 FEDERAL = Principal("bench-federal", Role.FEDERAL_REVIEWER, "US")
 OFFICER = Principal("bench-officer-06", Role.STATE_OFFICER, "06")
-W_CASE: dict[str, str | bool] = {
-    "stage": "application", "role": "principal", "sponsored_by_state": True,
-    "will_live_in_sponsoring_state": True, "purpose": "perform_services", "state_law_enacted": True,
-    "program_legislature_approved": True, "program_regulates_employment": True,
-    "program_regulates_residence": True, "program_reports_noncompliance": True,
-    "program_allows_employer_change": True, "program_reports_annually": True,
-}  # fmt: skip
 API_GOAL, P99_GOAL_MS, IMPORT_GOAL = 1_000, 100, 50_000
 SAMPLED = """
 import collections, json, sys, threading, time
@@ -108,8 +103,11 @@ def fresh_schema(base: str) -> Iterator[str]:
     base = base.replace("postgresql://", "postgresql+psycopg://", 1)
     schema = f"sv_bench_{uuid.uuid4().hex[:10]}"
     admin = create_engine(base)
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f"CREATE SCHEMA {schema}"))
+    except OperationalError as error:
+        raise SystemExit(f"bench/api.py needs PostgreSQL (--db): {str(error).splitlines()[0]}") from None
     url = f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
     try:
         prepare(url)
@@ -449,7 +447,11 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("sections", nargs="*", help="api, import (default: both)")
-    parser.add_argument("--db", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument(
+        "--db",
+        default=os.environ.get("STATEVISA_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"),
+        help="a PostgreSQL server to make a scratch schema on (default: $STATEVISA_TEST_DATABASE_URL)",
+    )
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--count", type=int, default=3_000)
     parser.add_argument("--seconds", type=float, default=60.0)
