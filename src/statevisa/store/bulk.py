@@ -29,22 +29,24 @@ COPY_CHUNK = 8 << 20
 def reserve_ids(session: Session, table: Table, count: int) -> pl.Series:
     """`count` fresh ids for `table`'s `id` column, ascending, taken inside the transaction.
 
-        PostgreSQL: from the column's sequence (numbers taken are never handed out again, even if
-        the transaction rolls back, so concurrent writers never collide), streamed out by COPY because
-    a hundred thousand of them as result rows cost a second in the driver. SQLite: the numbers after
-        the largest id, which is safe because a SQLite writer holds the database's only write lock
-        from its first statement (``BEGIN IMMEDIATE``) until it commits.
+    PostgreSQL: from the column's sequence (numbers taken are never handed out again, even if
+    the transaction rolls back, so concurrent writers never collide), sent back as one text
+    value: a hundred thousand result rows (or COPY rows) cost seconds in the driver. SQLite: the
+    numbers after the largest id, which is safe because a SQLite writer holds the database's
+    only write lock from its first statement (``BEGIN IMMEDIATE``) until it commits.
     """
     if count == 0:
         return pl.Series("id", [], dtype=pl.Int64)
     if session.get_bind().dialect.name == "postgresql":
         sequence = session.scalar(text("SELECT pg_get_serial_sequence(:table, 'id')"), {"table": table.name})
-        statement = "COPY (SELECT nextval(%s) FROM generate_series(1, %s)) TO STDOUT"
-        connection = session.connection().connection.driver_connection
-        with connection.cursor() as cursor, cursor.copy(statement, (sequence, count)) as copy:  # type: ignore[union-attr]
-            data = b"".join(bytes(block) for block in copy)
-        taken = pl.read_csv(io.BytesIO(data), has_header=False, schema={"id": pl.Int64})["id"]
-        return taken.sort()
+        listed = session.scalar(
+            text(
+                "SELECT string_agg(nextval(CAST(:sequence AS regclass))::text, ',') "
+                "FROM generate_series(1, :n)"
+            ),
+            {"sequence": sequence, "n": count},
+        )
+        return pl.Series("id", [listed]).str.split(",").explode().cast(pl.Int64).sort()
     top = session.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0
     return pl.int_range(top + 1, top + 1 + count, dtype=pl.Int64, eager=True).alias("id")
 
