@@ -19,6 +19,8 @@ from statevisa.errors import InputError, problem
 
 T = TypeVar("T")
 MAX_LIMIT = 500
+MAX_KEY = 2**63 - 1
+"""The largest id a database key holds (BIGINT, SQLite's INTEGER): a cursor past it is forged."""
 DEFAULT_LIMIT = 50
 
 
@@ -39,7 +41,7 @@ def decode_cursor(cursor: str | None) -> int:
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
         prefix, _, number = text.partition(":")
-        if prefix != "id" or not number.isdigit() or len(number) > 19:
+        if prefix != "id" or not (number.isascii() and number.isdigit()) or int(number) > MAX_KEY:
             raise ValueError
         return int(number)
     except (ValueError, binascii.Error, UnicodeDecodeError):
