@@ -32,6 +32,7 @@ from statevisa.errors import (
 )
 
 MEDIA_TYPE = "application/problem+json"
+TOO_LARGE = "Request too large"
 STATUS: list[tuple[type[StatevisaError], int, str]] = [
     (UnauthenticatedError, 401, "Unauthenticated"),
     (ForbiddenError, 403, "Forbidden"),
@@ -78,10 +79,19 @@ def _pointer(location: tuple[Any, ...]) -> str:
     return "/".join(str(part) for part in parts) or str(location[0] if location else "body")
 
 
+def _malformed(item: dict[str, Any]) -> Problem:
+    """A body that is not JSON: what the parser said and where (FastAPI puts the offset in `loc`)."""
+    where = item.get("loc", ("body", 0))[-1]
+    said = (item.get("ctx") or {}).get("error", "not JSON")
+    return problem("json-invalid", f"the body is not JSON: {said} (at character {where})", field="body")
+
+
 async def validation_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     found = [
-        problem(
+        _malformed(item)
+        if item.get("type") == "json_invalid"
+        else problem(
             str(item.get("type", "invalid")).replace("_", "-"),
             str(item.get("msg", "invalid")),
             field=_pointer(tuple(item.get("loc", ()))),
@@ -101,7 +111,9 @@ async def http_error(request: Request, error: Exception) -> JSONResponse:
         413: "too-large",
         415: "unsupported-media-type",
     }.get(error.status_code, "http-error")
-    answer = respond(error.status_code, str(error.detail), [problem(code, str(error.detail))], request)
+    said = str(error.detail)
+    title = TOO_LARGE if error.status_code == 413 else said
+    answer = respond(error.status_code, title, [problem(code, said)], request)
     answer.headers.update(error.headers or {})
     if error.status_code == 405:
         answer.headers["Allow"] = _allowed(request) or answer.headers.get("Allow", "")

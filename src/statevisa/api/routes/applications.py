@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from statevisa.api.deps import Caller, create, run
+from statevisa.api.limits import StrictJSONRoute
 from statevisa.api.openapi import problem_responses
 from statevisa.api.params import DEFAULT, Cursor, Limit, ProgramFilter, ProgramName, RecordId, Year
 from statevisa.api.schemas import ApplicationIn, CapsIn, DrawIn, RoundIn
@@ -16,7 +17,7 @@ from statevisa.services import applications, caps, rounds
 from statevisa.services.context import Context
 from statevisa.services.pages import Page
 
-router = APIRouter()
+router = APIRouter(route_class=StrictJSONRoute)
 
 
 @router.post(

@@ -14,11 +14,12 @@ from fastapi.responses import PlainTextResponse, StreamingResponse
 from pydantic import BaseModel
 
 from statevisa.api.deps import Caller, api, run, sequenced
+from statevisa.api.limits import StrictJSONRoute
 from statevisa.api.openapi import problem_responses
 from statevisa.api.params import MAX_ID
 from statevisa.services import auditlog
 
-router = APIRouter(prefix="/audit", tags=["audit"])
+router = APIRouter(prefix="/audit", tags=["audit"], route_class=StrictJSONRoute)
 
 
 class InclusionProof(BaseModel):

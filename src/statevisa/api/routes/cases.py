@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from statevisa.api.deps import Caller, create, run
+from statevisa.api.limits import StrictJSONRoute
 from statevisa.api.openapi import problem_responses
 from statevisa.api.params import DEFAULT, Cursor, Limit, RecordId
 from statevisa.api.schemas import EnrolmentIn, ReportIn, SweepIn, TransitionIn
@@ -15,7 +16,7 @@ from statevisa.cases.states import CaseState
 from statevisa.services import cases, integration
 from statevisa.services.pages import Page
 
-router = APIRouter(tags=["cases"])
+router = APIRouter(tags=["cases"], route_class=StrictJSONRoute)
 
 
 @router.get("/cases")

@@ -6,13 +6,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from statevisa.api.deps import Caller, create, run
+from statevisa.api.limits import StrictJSONRoute
 from statevisa.api.openapi import problem_responses
 from statevisa.api.params import DEFAULT, Cursor, Limit, RecordId
 from statevisa.api.schemas import CooperationRequestIn
 from statevisa.services import cooperation_requests as requests
 from statevisa.services.pages import Page
 
-router = APIRouter(tags=["cooperation"])
+router = APIRouter(tags=["cooperation"], route_class=StrictJSONRoute)
 
 
 @router.post(

@@ -6,13 +6,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from statevisa.api.deps import Caller, create, run
+from statevisa.api.limits import StrictJSONRoute
 from statevisa.api.openapi import problem_responses
 from statevisa.api.params import DEFAULT, Cursor, Limit, RecordId
 from statevisa.api.schemas import ApplicantIn, EmployerIn, JobOfferIn
 from statevisa.services import applicants, employers
 from statevisa.services.pages import Page
 
-router = APIRouter()
+router = APIRouter(route_class=StrictJSONRoute)
 
 
 @router.post(

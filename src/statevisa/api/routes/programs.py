@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from statevisa.api.deps import Caller, create, run
+from statevisa.api.limits import StrictJSONRoute
 from statevisa.api.openapi import problem_responses
 from statevisa.api.params import DEFAULT, Cursor, Limit, ProgramFilter, ProgramId, RecordId
 from statevisa.api.schemas import CommentIn, CommentPeriod, DecisionIn, ParticipationIn, ProgramUpload
@@ -15,7 +16,7 @@ from statevisa.services import caps, integration
 from statevisa.services import program_versions as versions
 from statevisa.services.pages import Page
 
-router = APIRouter(tags=["programs"])
+router = APIRouter(tags=["programs"], route_class=StrictJSONRoute)
 
 
 @router.post(
