@@ -163,12 +163,13 @@ def test_a_caller_arriving_during_a_run_is_covered_by_the_next_one(monkeypatch: 
     coalesced = auditlog.Coalesced(SIGNER)
     first = threading.Thread(target=coalesced, args=(None, None))
     first.start()
-    while not runs:
+    deadline = time.monotonic() + 30
+    while not runs and time.monotonic() < deadline:
         time.sleep(0.001)
     late = [threading.Thread(target=coalesced, args=(None, None)) for _ in range(2)]
     for thread in late:
         thread.start()
-    while coalesced._issued < 3:
+    while coalesced._issued < 3 and time.monotonic() < deadline:  # both latecomers hold a ticket
         time.sleep(0.001)
     release.set()
     for thread in (first, *late):
