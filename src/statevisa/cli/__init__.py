@@ -68,6 +68,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "rounds": ("statevisa.cli.operations:rounds", "Selection rounds: replay an exported round."),
     "cases": ("statevisa.cli.operations:cases", "Cases: the compliance sweep."),
+    "identity": (
+        "statevisa.cli.identity:app",
+        "Certify a travel document (MRZ); find one person across states.",
+    ),
 }
 """Command name → (module:attribute, one line of help for the top-level listing)."""
 
