@@ -1,0 +1,154 @@
+"""`identity dedupe` at scale: seconds, peak memory, precision and recall against known truth.
+
+Run: ``.venv/bin/python bench/identity.py [--records 1000000] [--spark-records 20000]``
+(``--spark-records 0`` skips Spark). Issue 11 §3's goal: 1,000,000 records in <= 60 s on the
+2-core machine with recall >= 0.99 at precision >= 0.99.
+
+Synthetic people (`statevisa.identity.synthetic`, seeded) are written as Parquet with their
+truth. Each backend runs `statevisa.services.identity_dedupe.dedupe` in a fresh process, as the
+CLI would (reading the file, validating, counting comparisons, training, predicting,
+clustering, writing both outputs); this script samples that process tree's resident memory
+(the JVM included) every 0.2 s from /proc. Precision and recall are scored on pairs written and
+on the pairs the clusters imply. The baseline, measured in the same run, is the exact layer:
+records joined when they share a document or a full name key with birth date and country of
+birth (what the keyed tokens compare), in Polars.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import polars as pl
+
+from statevisa.identity import accuracy, people, synthetic
+
+RECORDS_PER_PERSON = 1.34
+"""Records per person with the default rates (1 + 0.27 + 0.07)."""
+CHILD = """
+import json, sys, time
+from pathlib import Path
+from statevisa.services.identity_dedupe import dedupe
+folder, backend = Path(sys.argv[1]), sys.argv[2]
+result = dedupe(folder / "people.parquet", folder / f"{backend}_pairs.csv",
+                clusters=folder / f"{backend}_clusters.csv", threshold=float(sys.argv[3]), backend=backend)
+print(json.dumps({"seconds": result.seconds, "pairs": result.pairs, "people": result.people,
+                  "comparisons": [[c.rule, c.marginal] for c in result.comparisons]}))
+"""
+
+
+def load() -> str:
+    return " / ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of `pid` and all its descendants, from /proc."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += next(
+                int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmRSS:")
+            )
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack.extend(int(child) for child in (task / "children").read_text().split())
+        except (OSError, StopIteration):
+            continue
+    return total
+
+
+def run_backend(folder: Path, backend: str, threshold: float) -> dict[str, object]:
+    """One dedupe in a fresh process; its result, wall seconds and peak memory of its tree."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(folder), backend, str(threshold)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    peak = 0
+
+    def sample() -> None:
+        nonlocal peak
+        while process.poll() is None:
+            peak = max(peak, tree_rss(process.pid))
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    out, _ = process.communicate()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"{backend} run failed with exit code {process.returncode}")
+    result: dict[str, object] = json.loads(out.strip().splitlines()[-1])
+    result["wall"] = time.perf_counter() - started
+    result["peak_gib"] = peak / 2**30
+    return result
+
+
+def exact_layer(records: pl.DataFrame) -> tuple[float, pl.DataFrame]:
+    """The baseline: pairs sharing a document key or a person key, as the tokens would."""
+    started = time.perf_counter()
+    text, birth = people.validate(records, "people.parquet")
+    prepared = people.prepare(text, birth)
+    keys = prepared.select(
+        pl.col("unique_id").alias("id"),
+        pl.concat_str("document_number", "document_country", separator="|").alias("document"),
+        pl.concat_str("name_sorted", "dob", "country_of_birth", separator="|").alias("person"),
+    )
+    pairs = []
+    for column in ("document", "person"):
+        keyed = keys.select("id", column).drop_nulls()
+        joined = keyed.join(keyed, on=column).filter(pl.col("id") < pl.col("id_right"))
+        pairs.append(joined.select(pl.col("id").alias("id_l"), pl.col("id_right").alias("id_r")))
+    found = pl.concat(pairs).unique()
+    return time.perf_counter() - started, found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--spark-records", type=int, default=20_000)
+    parser.add_argument("--threshold", type=float, default=0.9)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    print(f"load average (1/5/15 min) at start: {load()}; {os.cpu_count()} cores")
+    rows = []
+    sizes = [("duckdb", args.records)] + ([("spark", args.spark_records)] if args.spark_records else [])
+    for backend, size in sizes:
+        made = synthetic.generate(round(size / RECORDS_PER_PERSON), args.seed)
+        with tempfile.TemporaryDirectory(prefix="bench-identity-") as name:
+            folder = Path(name)
+            made.records.write_parquet(folder / "people.parquet")
+            baseline_seconds, baseline_pairs = exact_layer(made.records)
+            exact = accuracy.of_pairs(baseline_pairs, made.truth)
+            result = run_backend(folder, backend, args.threshold)
+            found = accuracy.of_pairs(pl.read_csv(folder / f"{backend}_pairs.csv"), made.truth)
+            clusters = accuracy.of_clusters(pl.read_csv(folder / f"{backend}_clusters.csv"), made.truth)
+        comparisons = sum(marginal for _, marginal in result["comparisons"])  # type: ignore[attr-defined]
+        rows.append(
+            f"| {backend} | {made.records.height:,} | {comparisons:,} | {result['seconds']:.1f} |"
+            f" {result['wall']:.1f} | {result['peak_gib']:.2f} | {found.precision:.4f} | {found.recall:.4f} |"
+            f" {clusters.precision:.4f} | {clusters.recall:.4f} | {baseline_seconds:.1f} |"
+            f" {exact.precision:.4f} | {exact.recall:.4f} |"
+        )
+        print(f"{backend}: done, load average now {load()}", flush=True)
+    print(
+        "\n| backend | records | comparisons | dedupe s | process s | peak GiB | pairs P | pairs R"
+        " | clusters P | clusters R | exact layer s | exact P | exact R |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("\n".join(rows))
+    print(f"\nthreshold {args.threshold}; load average (1/5/15 min) at end: {load()}")
+
+
+if __name__ == "__main__":
+    main()
