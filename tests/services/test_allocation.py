@@ -44,3 +44,17 @@ def test_output_over_input_is_refused_before_the_input_is_read(tmp_path: Path) -
     with pytest.raises(InputError) as refused:
         run(Options(total=10, population=src, method="hamilton", out=src))
     assert [item.code for item in refused.value.problems] == ["output-is-input"]
+
+
+def test_a_scenario_value_of_the_pool_reaches_the_program_s_caps() -> None:
+    import datetime as dt
+
+    from statevisa.services.allocation import allocation_of
+    from statevisa.services.programs import open_program
+
+    opened = open_program("w-visa", dt.date(2026, 3, 1), {"population_pool": "300000"})
+    as_filed = allocation_of(opened, 2024)
+    larger = allocation_of(opened, 2024, {"population_pool": "300000"})
+    assert as_filed.table["allocation"].sum() == 51 * 5_000 + 245_000
+    assert larger.table["allocation"].sum() == 51 * 5_000 + 300_000
+    assert next(p for p in larger.parameters if p.name == "population_pool").status == "scenario"

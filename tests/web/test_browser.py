@@ -28,6 +28,7 @@ PAGES = (
     "/allocation",
     "/rounds",
     "/cooperation",
+    "/lab",
     "/audit",
     "/login",
 )
@@ -186,6 +187,21 @@ def test_the_date_slider_moves_the_law_map(watched: tuple[Page, Trouble]) -> Non
     charts_drawn(page)
     page.get_by_label("ICE list of", exact=True).select_option("2025-01-04")
     expect(page.get_by_test_id("registry-summary")).to_contain_text("list of 2025-01-04")
+    assert trouble.items == []
+
+
+def test_a_lab_run_shows_its_progress_then_its_report(watched: tuple[Page, Trouble]) -> None:
+    page, trouble = watched
+    page.goto("/lab")
+    page.get_by_label("Scenario (YAML)").fill(
+        "title: W caps\non: 2026-03-01\nprogram: w-visa\ncaps: {year: 2024}\nheartland: {participants: 3}\n"
+    )
+    page.get_by_label("Sweeps", exact=False).fill("")
+    page.get_by_role("button", name="Run").click()
+    page.wait_for_url("**/lab/runs/*", timeout=60_000)
+    charts_drawn(page)
+    expect(page.get_by_test_id("lab-results")).to_contain_text("caps total")
+    assert axe_violations(page) == []
     assert trouble.items == []
 
 

@@ -41,6 +41,13 @@ def _inclusion(page: Page) -> None:
 MAX_HEIGHT = 2_600
 """Long pages are cut here: the top of a page shows what it is; the docs stay small."""
 
+
+def _lab_run(page: Page) -> None:
+    page.get_by_label("Sweeps", exact=False).fill("")
+    page.get_by_role("button", name="Run").click()
+    page.wait_for_url("**/lab/runs/*", timeout=120_000)
+
+
 SHOTS: tuple[tuple[str, str, Callable[[Page], None] | None], ...] = (
     ("home", "/", None),
     ("programs", "/programs", None),
@@ -50,6 +57,8 @@ SHOTS: tuple[tuple[str, str, Callable[[Page], None] | None], ...] = (
     ("allocation", "/allocation", None),
     ("rounds", "/rounds", _verify),
     ("cooperation", "/cooperation", None),
+    ("lab", "/lab", None),
+    ("lab-report", "/lab", _lab_run),
     ("audit", "/audit", _inclusion),
     ("login", "/login", None),
 )

@@ -51,6 +51,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "sim": ("statevisa.cli.sim:app", "Synthetic populations built from a program's declared inputs."),
     "wages": ("statevisa.cli.wages:app", "OEWS wage levels I-IV (DOL 2009 prevailing-wage guidance)."),
+    "lab": (
+        "statevisa.cli.lab:app",
+        "The scenario lab: run a scenario, sweep its settings (locally or on Dask), export a report.",
+    ),
     "db": ("statevisa.cli.platform:db", "The platform's database: create or upgrade its schema."),
     "serve": ("statevisa.cli.platform:serve", "Serve the API and the web pages on the platform's database."),
     "admin": ("statevisa.cli.platform:admin", "Administration: issue bearer tokens for the API."),

@@ -9,6 +9,7 @@ by FIPS first, so the core's "earlier row" tie-break means "lower FIPS".
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import cast
@@ -222,8 +223,13 @@ def program_allocation(reference: str, among: str, year: int | None, on: dt.date
     return allocation_of(open_program(reference, on), year)
 
 
-def allocation_of(opened: Opened, year: int) -> Allocation:
-    """The first-year allocation of an opened program (a shipped file or a stored version)."""
+def allocation_of(opened: Opened, year: int, sets: Mapping[str, str] | None = None) -> Allocation:
+    """The first-year allocation of an opened program (a shipped file or a stored version).
+
+    `sets` are scenario values (as ``--set``) for the allocation's own parameters: the program
+    was opened for its rules, which need not read the floor or the pool, so a scenario value of
+    one of those reaches the allocation only through here.
+    """
     from statevisa.rules.resolve import resolve
 
     program = opened.program
@@ -237,7 +243,7 @@ def allocation_of(opened: Opened, year: int) -> Allocation:
                 field="--program",
             )
         )
-    fixed = resolve(program, opened.resolved.on, names=PROGRAM_PARAMETERS)
+    fixed = resolve(program, opened.resolved.on, sets, names=PROGRAM_PARAMETERS)
     method, scope = str(fixed.scalar("rounding_method")), str(fixed.scalar("jurisdictions"))
     if method not in METHODS or scope not in ("50_states_and_dc", "50_states"):
         raise InputError(

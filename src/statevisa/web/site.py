@@ -38,6 +38,8 @@ from statevisa.errors import (
 )
 from statevisa.services.authz import Principal, Role
 from statevisa.services.context import Context, Platform
+from statevisa.services.lab_report import shown
+from statevisa.web.lab_jobs import Jobs
 
 T = TypeVar("T")
 COOKIE = "statevisa_token"
@@ -60,6 +62,7 @@ NAV = (
     ("allocation", "/allocation", "Allocation"),
     ("rounds", "/rounds", "Rounds"),
     ("cooperation", "/cooperation", "Cooperation"),
+    ("lab", "/lab", "Scenario lab"),
     ("audit", "/audit", "Audit"),
 )
 
@@ -74,6 +77,8 @@ class Site:
     templates: Jinja2Templates
     verifier: VerifierKey | None
     """The log's verifier key when this server holds the signing key; else None (not checked)."""
+    jobs: Jobs
+    """The scenario lab's runs started from the page."""
 
 
 @dataclass(frozen=True)
@@ -208,12 +213,13 @@ def mount(app: FastAPI, platform: Platform, settings: Settings, clock: Callable[
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters["number"] = number
     templates.env.filters["value"] = value
+    templates.env.filters["shown"] = shown
     verifier = None
     if settings.audit_key_file is not None:
         from statevisa.services.auditlog import load_signer
 
         verifier = load_signer(settings).verifier
-    app.state.web = Site(platform, settings, clock, templates, verifier)
+    app.state.web = Site(platform, settings, clock, templates, verifier, Jobs())
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for router in ROUTERS:
         app.include_router(router)

@@ -12,6 +12,7 @@ from statevisa.web.pages import (
     cooperation,
     heartland,
     home,
+    lab,
     programs,
     rounds,
 )
@@ -25,5 +26,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     allocation.router,
     rounds.router,
     cooperation.router,
+    lab.router,
     audit.router,
 )

@@ -43,7 +43,15 @@
     });
   }
 
-  function ready(root) { drawCharts(root); wireFilePickers(root); }
+  function wirePrint(root) {
+    root.querySelectorAll("[data-print]").forEach(function (button) {
+      if (button.dataset.wired) { return; }
+      button.dataset.wired = "1";
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
+  function ready(root) { drawCharts(root); wireFilePickers(root); wirePrint(root); }
 
   document.addEventListener("DOMContentLoaded", function () { ready(document); });
   document.addEventListener("htmx:afterSettle", function (event) {
