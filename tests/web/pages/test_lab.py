@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 
@@ -21,8 +22,11 @@ def _finished(site: TestClient, text: str, sweeps: str = "") -> str:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         answer = site.get(f"/lab/runs/{job}/progress", headers=HTMX)
-        if "HX-Redirect" in answer.headers:
-            assert answer.headers["HX-Redirect"] == f"/lab/runs/{job}"
+        if "HX-Trigger" in answer.headers:
+            assert json.loads(answer.headers["HX-Trigger"]) == {
+                "statevisa:lab-done": {"url": f"/lab/runs/{job}"}
+            }
+            assert "hx-trigger" not in answer.text  # the finished fragment stops the polling
             return job
         assert "problems" not in answer.text, answer.text
         time.sleep(0.2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -55,11 +56,16 @@ async def start(request: Request) -> Response:
 
 @router.get("/lab/runs/{job_id}/progress")
 def progress(request: Request, job_id: str) -> Response:
-    """The progress bar while the run computes; when it is done, the page goes to the report."""
+    """The progress bar while the run computes; when it is done, the page goes to the report.
+
+    The finished fragment stops the polling (it replaces the polling element) and asks the page
+    to open the report (`statevisa:lab-done`, handled in app.js): an HX-Redirect would leave
+    the poll running, and its next answer would start the navigation again.
+    """
     job = _job(request, job_id)
     response = render(request, "fragments/lab_progress.html", job=job)
     if job.state == "done":
-        response.headers["HX-Redirect"] = f"/lab/runs/{job.id}"
+        response.headers["HX-Trigger"] = json.dumps({"statevisa:lab-done": {"url": f"/lab/runs/{job.id}"}})
     return response
 
 

@@ -54,6 +54,9 @@
   function ready(root) { drawCharts(root); wireFilePickers(root); wirePrint(root); }
 
   document.addEventListener("DOMContentLoaded", function () { ready(document); });
+  document.addEventListener("statevisa:lab-done", function (event) {
+    if (event.detail && event.detail.url) { window.location.assign(event.detail.url); }
+  });
   document.addEventListener("htmx:afterSettle", function (event) {
     ready(event.detail && event.detail.elt ? event.detail.elt : document);
   });
