@@ -15,10 +15,16 @@ from tests.services.conftest import W_CASE
 
 
 def holder(
-    platform: Platform, program_id: str = "w-visa", inputs: dict[str, object] = W_CASE
+    platform: Platform,
+    program_id: str = "w-visa",
+    inputs: dict[str, object] = W_CASE,
+    offer_id: int | None = None,
 ) -> ApplicationView:
-    """An application whose case has been moved all the way to active, cap computed first."""
-    done = act(platform, CALIFORNIA, applications.submit, Submission(program_id, "06", inputs))
+    """An application whose case has been moved all the way to active, cap computed first (its
+    county the job offer's, when it names one)."""
+    done = act(
+        platform, CALIFORNIA, applications.submit, Submission(program_id, "06", inputs, None, offer_id)
+    )
     path = [(CALIFORNIA, "invited"), (CALIFORNIA, "nominated"), (FEDERAL, "approved"), (FEDERAL, "issued"),
             (CALIFORNIA, "active")]  # fmt: skip
     for who, target in path:
@@ -156,7 +162,7 @@ def test_a_county_sweep_moves_that_county_s_holders_only(
 ) -> None:
     san_diego = act(platform, EMPLOYER, employers.create_job_offer, offer.employer_id, "Nurse", "29-1141",
                     120_000.0, "06073")  # fmt: skip
-    in_la, in_san_diego = (holder_at(platform, offer.id), holder_at(platform, san_diego.id))
+    in_la, in_san_diego = (holder(platform, offer_id=offer.id), holder(platform, offer_id=san_diego.id))
     swept = act(platform, CALIFORNIA, cases.sweep, "06037", at=NOW + days(400))
     assert swept.moved == [in_la.case_id]
     assert act(platform, CALIFORNIA, cases.get, in_san_diego.case_id).state == "active"
@@ -165,12 +171,3 @@ def test_a_county_sweep_moves_that_county_s_holders_only(
 def test_sweeping_another_state_is_forbidden_not_hidden(platform: Platform) -> None:
     with pytest.raises(ForbiddenError, match="the state_officer role may not transition this case in 48"):
         act(platform, CALIFORNIA, cases.sweep, "48")
-
-
-def holder_at(platform: Platform, offer_id: int) -> ApplicationView:
-    """A W visa holder whose case sits in the county of job offer `offer_id`."""
-    done = act(platform, CALIFORNIA, applications.submit, Submission("w-visa", "06", W_CASE, None, offer_id))
-    for who, target in ((CALIFORNIA, "invited"), (CALIFORNIA, "nominated"), (FEDERAL, "approved"),
-                        (FEDERAL, "issued"), (CALIFORNIA, "active")):  # fmt: skip
-        act(platform, who, cases.transition, done.case_id, target, f"to {target}")
-    return done
