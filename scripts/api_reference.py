@@ -215,18 +215,38 @@ def _cell(text: str) -> str:
 
 def _codes() -> Iterator[str]:
     yield "## Problem codes\n"
-    yield "Raised by the services and the API (found in their source), with the status each answers;"
-    yield "a code built from a value is shown with that part as `…`.\n"
+    yield "Raised by the API and the services it calls (found in their source), with the status each"
+    yield "answers; a code built from a value is shown with that part as `…`.\n"
     yield "| code | status | raised in |"
     yield "| --- | --- | --- |"
     found: dict[tuple[str, int], set[str]] = {}
-    for folder in ("services", "api"):
-        for path in sorted((ROOT / "src" / "statevisa" / folder).glob("*.py")):
-            for code, status in _raised(path):
-                found.setdefault((code, status), set()).add(f"{folder}/{path.name}")
+    for path in _reached():
+        for code, status in _raised(path):
+            found.setdefault((code, status), set()).add(
+                path.relative_to(ROOT / "src" / "statevisa").as_posix()
+            )
     for (code, status), where in sorted(found.items()):
         yield f"| `{code}` | {status} | {', '.join(sorted(where))} |"
     yield ""
+
+
+def _reached() -> list[Path]:
+    """The API's modules and every service module they import, directly or through another service
+    (imports inside functions too): the code whose problems an API caller can meet."""
+    package = ROOT / "src" / "statevisa"
+    todo = sorted((package / "api").rglob("*.py"))
+    seen: set[Path] = set()
+    while todo:
+        path = todo.pop()
+        if path in seen or not path.exists():
+            continue
+        seen.add(path)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("statevisa.services"):
+                parts = (node.module or "").split(".")[1:]
+                todo.append(package.joinpath(*parts).with_suffix(".py"))
+                todo.extend(package.joinpath(*parts, f"{alias.name}.py") for alias in node.names)
+    return sorted(seen)
 
 
 def _raised(path: Path) -> Iterator[tuple[str, int]]:
