@@ -26,14 +26,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from statevisa.services.seed import W_CASE
+
 GOAL = 1.0
-W_FORM = {
-    "stage": "application", "role": "principal", "sponsored_by_state": "true",
-    "will_live_in_sponsoring_state": "true", "purpose": "perform_services", "state_law_enacted": "true",
-    "program_legislature_approved": "true", "program_regulates_employment": "true",
-    "program_regulates_residence": "true", "program_reports_noncompliance": "true",
-    "program_allows_employer_change": "true", "program_reports_annually": "true",
-}  # fmt: skip
+W_FORM = {name: "true" if value is True else str(value) for name, value in W_CASE.items()}
 """A W visa case as the page's form sends it."""
 PAGES: tuple[tuple[str, str, dict[str, str] | None], ...] = (
     ("front page", "/", None),

@@ -129,24 +129,17 @@ def _install_chromium() -> str | None:
     if hasattr(os, "geteuid") and os.geteuid() != 0:
         return "not root: run `apt-get install -y chromium` first"
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    done = subprocess.run(
-        ["apt-get", "install", "-y", "--no-install-recommends", "chromium"],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    if done.returncode != 0:
-        update = subprocess.run(["apt-get", "update"], capture_output=True, text=True, env=env, check=False)
-        if update.returncode == 0:
-            done = subprocess.run(
-                ["apt-get", "install", "-y", "--no-install-recommends", "chromium"],
-                capture_output=True,
-                text=True,
-                env=env,
-                check=False,
-            )
-    return None if CHROMIUM.exists() else f"apt-get install chromium failed: {done.stderr[-300:]}"
+    install = ["apt-get", "install", "-y", "--no-install-recommends", "chromium"]
+    said = ""
+    for steps in ([install], [["apt-get", "update"], install]):  # the package lists may be stale
+        for command in steps:
+            done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+            said = done.stderr[-300:]
+            if done.returncode != 0:
+                break
+        if CHROMIUM.exists():
+            return None
+    return f"apt-get install chromium failed: {said}"
 
 
 @pytest.fixture(scope="session")

@@ -45,6 +45,7 @@ BUILT = {
     ),
     "county map": lambda: charts.county_map([COUNTY], "participation", ATLAS),
     "method grid": lambda: charts.method_grid([STATE], ["hamilton", "webster", "adams"], "hamilton"),
+    "method bars": lambda: charts.method_differences([STATE], ["hamilton", "webster", "adams"], "hamilton"),
     "state map": lambda: charts.state_map([STATE], "spread", "spread", ATLAS, ["hamilton", "adams"]),
     "cut-offs": lambda: charts.cutoffs([ROUND]),
     "invitations": lambda: charts.invitations([ROUND]),

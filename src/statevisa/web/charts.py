@@ -193,7 +193,12 @@ def method_grid(rows: Sequence[Row], methods: Sequence[str], baseline: str) -> d
     ]
     largest = max([abs(int(str(c["difference"]))) for c in cells] + [1])
     base = alt.Chart(_named("cells")).encode(
-        x=alt.X("method:N", sort=list(methods), title=None, axis=alt.Axis(orient="top", labelAngle=0)),
+        x=alt.X(
+            "method:N",
+            sort=list(methods),
+            title=None,
+            axis=alt.Axis(orient="top", labelAngle=-35, labelAlign="left"),
+        ),
         y=alt.Y("state:N", sort=order, title=None),
     )
     heat = base.mark_rect().encode(
@@ -376,3 +381,40 @@ def agreement_totals(totals: Sequence[tuple[dt.date, int]]) -> dict[str, Any]:
         .properties(width="container", height=200, description="287(g) agreements on each ICE list.")
     )
     return spec(chart, totals=[{"list": day.isoformat(), "agreements": count} for day, count in totals])
+
+
+DIFFERENCE_COLOURS = ("#009E73", "#D55E00", "#0072B2", "#CC79A7")
+"""Four methods told apart at a glance (no two oranges side by side)."""
+
+
+def method_differences(rows: Sequence[Row], methods: Sequence[str], baseline: str) -> dict[str, Any]:
+    """Bars of each method's cap minus the baseline's, for the states where the methods disagree."""
+    bars = [
+        {"state": row["name"], "method": m, "difference": int(str(row[m])) - int(str(row[baseline]))}
+        for row in rows
+        for m in methods
+        if m != baseline and row[m] != row[baseline]
+    ]
+    others = [m for m in methods if any(bar["method"] == m for bar in bars)]
+    order = list(dict.fromkeys(str(bar["state"]) for bar in bars))
+    chart = (
+        alt.Chart(_named("bars"))
+        .mark_bar()
+        .encode(
+            y=alt.Y("state:N", sort=order, title=None),
+            yOffset=alt.YOffset("method:N", sort=others),
+            x=alt.X("difference:Q", title=f"cap minus the {baseline} cap"),
+            color=alt.Color(
+                "method:N",
+                scale=alt.Scale(domain=others, range=list(DIFFERENCE_COLOURS[: len(others)])),
+                legend=alt.Legend(orient="bottom", columns=2, title=None),
+            ),
+            tooltip=["state:N", "method:N", "difference:Q"],
+        )
+        .properties(
+            width="container",
+            height=max(60, 10 * len(bars)),
+            description=f"How far each method's cap is from {baseline}'s, in the states where they differ.",
+        )
+    )
+    return spec(chart, bars=bars)

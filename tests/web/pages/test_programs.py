@@ -6,6 +6,7 @@ import re
 
 from fastapi.testclient import TestClient
 
+from statevisa.services.seed import W_CASE
 from tests.web.conftest import ANALYST, CALIFORNIA, signed_in
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -31,13 +32,11 @@ def test_a_program_page_shows_its_values_over_time_with_citations(site: TestClie
 
 
 CASE = {
-    "stage": "application", "role": "principal", "sponsored_by_state": "true",
-    "will_live_in_sponsoring_state": "true", "purpose": "none", "state_law_enacted": "true",
-    "program_legislature_approved": "true", "program_regulates_employment": "true",
-    "program_regulates_residence": "true", "program_reports_noncompliance": "true",
-    "program_allows_employer_change": "true", "program_reports_annually": "true",
-    "on": "2026-03-02", "version": "1",
-}  # fmt: skip
+    **{name: "true" if value is True else str(value) for name, value in W_CASE.items()},
+    "purpose": "none",
+    "on": "2026-03-02",
+    "version": "1",
+}
 """A W visa principal whose purpose is none: every form field as the page sends it."""
 
 

@@ -29,6 +29,7 @@ def _compared(request: Request) -> dict[str, Any]:
         "found": found,
         "rows": rows,
         "grid": charts.method_grid(rows, found.methods, found.baseline),
+        "bars": charts.method_differences(rows, found.methods, found.baseline),
         "map": charts.state_map(rows, "spread", "spread across methods", ATLAS_URL, list(found.methods)),
         "others": others,
         "programs": programs,
