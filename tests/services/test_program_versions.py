@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from statevisa.errors import ConflictError, ForbiddenError, InputError, NotFoundError, PolicyError
+from statevisa.services import caps
 from statevisa.services import program_versions as versions
 from statevisa.services.context import Platform
-from tests.platform import ANALYST, CALIFORNIA, FEDERAL, NOW, TEXAS, UTAH, act, days
+from tests.platform import ANALYST, CALIFORNIA, FEDERAL, LOS_ANGELES, NOW, TEXAS, UTAH, act, days
+from tests.services.conftest import PILOT
 
 UTAH_FILES = versions.shipped_files("utah-hb116")
 
@@ -90,3 +92,27 @@ def test_a_comment_period_that_ends_before_it_starts_is_refused(platform: Platfo
     made = act(platform, UTAH, versions.upload, UTAH_FILES)
     with pytest.raises(InputError, match="before it opens"):
         act(platform, UTAH, versions.publish, made.id, NOW.date(), NOW.date() - days(1))
+
+
+def test_a_program_id_longer_than_the_store_keeps_is_refused(platform: Platform) -> None:
+    files = {
+        "program.yaml": PILOT.read_text(encoding="utf-8").replace("id: integration-pilot", f"id: {'p' * 65}")
+    }
+    with pytest.raises(InputError) as refused:
+        act(platform, CALIFORNIA, versions.upload, files)
+    assert refused.value.messages == [
+        "program.yaml: id 'pppppppppppppppppppp…' has 65 characters: "
+        "the platform keeps program ids of at most 64"
+    ]
+
+
+def test_a_program_with_the_longest_id_has_its_county_decisions_logged(platform: Platform) -> None:
+    """The audit event names it '<id>/<county>': 70 characters, which PostgreSQL once refused."""
+    longest = "p" * 64
+    files = {
+        "program.yaml": PILOT.read_text(encoding="utf-8").replace("id: integration-pilot", f"id: {longest}")
+    }
+    act(platform, CALIFORNIA, versions.upload, files)
+    vote = caps.Vote("Board of Supervisors", 4, 1)
+    made = act(platform, LOS_ANGELES, caps.record_participation, longest, "06037", "opt_in", NOW.date(), vote)
+    assert made.participating == ["06037"]

@@ -37,6 +37,8 @@ MAX_FILE_BYTES = 2_000_000
 MAX_FILES = 40
 MAX_COMMENT_CHARS = 20_000
 MAIN_FILE = "program.yaml"
+MAX_PROGRAM_ID = 64
+"""The longest program id the store keeps (the rules engine takes any length: only the platform stores it)."""
 _FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}\.ya?ml")
 
 
@@ -168,6 +170,15 @@ def upload(ctx: Context, files: Mapping[str, str]) -> VersionView:
     checked = check_files(files)
     digest = content_hash(checked)
     policy = _parsed(digest, json.dumps(checked, sort_keys=True))
+    if len(policy.id) > MAX_PROGRAM_ID:
+        raise InputError(
+            problem(
+                "id-too-long",
+                f"id '{policy.id[:20]}…' has {len(policy.id)} characters: the platform keeps "
+                f"program ids of at most {MAX_PROGRAM_ID}",
+                file=MAIN_FILE,
+            )
+        )
     if policy.jurisdiction != "US" and not (len(policy.jurisdiction) == 2 and policy.jurisdiction.isdigit()):
         raise InputError(
             problem(

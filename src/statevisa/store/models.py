@@ -342,7 +342,7 @@ class AuditEvent(Base):
     purpose: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(64))
     resource_type: Mapped[str] = mapped_column(String(32))
-    resource_id: Mapped[str] = mapped_column(String(64))
+    resource_id: Mapped[str] = mapped_column(String(128))
     fields: Mapped[list[Any]]
     detail: Mapped[dict[str, Any]]
 

@@ -42,7 +42,7 @@ def upgrade() -> None:
         sa.Column("purpose", sa.String(length=200), nullable=False),
         sa.Column("action", sa.String(length=64), nullable=False),
         sa.Column("resource_type", sa.String(length=32), nullable=False),
-        sa.Column("resource_id", sa.String(length=64), nullable=False),
+        sa.Column("resource_id", sa.String(length=128), nullable=False),
         sa.Column("fields", JSON, nullable=False),
         sa.Column("detail", JSON, nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_events")),
