@@ -3,8 +3,10 @@
 ``STATEVISA_DATABASE_URL`` (or ``--db``) names the database; ``STATEVISA_SECRET_KEY`` signs
 the API's bearer tokens; ``STATEVISA_AUDIT_KEY_FILE`` is the Ed25519 PEM that signs the audit
 log's checkpoints; ``STATEVISA_AUDIT_ORIGIN`` is the log's name in its checkpoints (C2SP
-origin line). A setting a command needs and does not find is a clear error naming the
-variable; the demo writes its own keys into the git-ignored ``.statevisa/`` folder.
+origin line); ``STATEVISA_IDENTITY_KEYS`` (``key_id:base64-secret``, comma-separated) and
+``STATEVISA_IDENTITY_ACTIVE_KEY`` are the keyring of the identity tokens. A setting a command
+needs and does not find is a clear error naming the variable; the demo writes its own keys
+into the git-ignored ``.statevisa/`` folder.
 """
 
 from __future__ import annotations
@@ -22,11 +24,16 @@ DEFAULT_ORIGIN = "statevisa.localhost/audit"
 MIN_SECRET_BYTES = 32
 
 
+IDENTITY = ("STATEVISA_IDENTITY_KEYS", "STATEVISA_IDENTITY_ACTIVE_KEY")
+
+
 @dataclass(frozen=True)
 class Settings:
     secret_key: bytes | None
     audit_key_file: Path | None
     audit_origin: str
+    identity: tuple[tuple[str, str], ...] = ()
+    """The identity keyring's settings as given (read by `services.identity.keyring_from_environment`)."""
 
     def require_secret(self) -> bytes:
         if self.secret_key is None:
@@ -70,4 +77,5 @@ def settings(environ: dict[str, str] | None = None) -> Settings:
         secret_key=None if secret is None else secret.encode(),
         audit_key_file=None if not key_file else Path(key_file),
         audit_origin=env.get(ORIGIN) or DEFAULT_ORIGIN,
+        identity=tuple((name, env[name]) for name in IDENTITY if env.get(name)),
     )

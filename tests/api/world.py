@@ -14,15 +14,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from sqlalchemy import select
+
+from statevisa.identity.tokens import Keyring, TokenKey
 from statevisa.selection.lottery import commitment
 from statevisa.services import applicants, applications, auditlog, caps, cases, employers, rounds
 from statevisa.services import cooperation_requests as requests
 from statevisa.services import program_versions as versions
 from statevisa.services.authz import Principal, Role
 from statevisa.services.context import Context, Platform
-from statevisa.store.models import Allocation
+from statevisa.store.models import Adjudication, Allocation
 from tests.api.conftest import SIGNER
 from tests.platform import APPLICANT, CALIFORNIA, EMPLOYER, FEDERAL, LIAISON, NOW, TEXAS, act, days
 from tests.services.conftest import PILOT, W_CASE
@@ -31,8 +34,13 @@ SEED = "5eed" * 8
 """The seed both committed lotteries are drawn with (test data)."""
 JUAN = "juan"
 TEX_HR = "tex-hr"
-SHERIFF_ASKS = {"requester": "ICE", "purpose": "civil_immigration_enforcement", "agency_type": "sheriff",
-                "in_custody": True, "detainer": True}  # fmt: skip
+SHERIFF_ASKS = {
+    "requester": "ICE",
+    "purpose": "civil_immigration_enforcement",
+    "agency_type": "sheriff",
+    "in_custody": True,
+    "detainer": True,
+}
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,7 @@ class Side:
     round: int
     lottery: int
     request: int
+    adjudication: int = 0
 
 
 @dataclass(frozen=True)
@@ -99,7 +108,33 @@ def build(url: str) -> World:
         other = _side(platform, TEXAS, "48", "48201", "tx-pilot", *texans, other_liaison)
     finally:
         platform.close()
-    return World(own, other)
+    keyed = Platform(url, sequencer=auditlog.make_sequencer(SIGNER), keyring=KEYRING)
+    try:  # one person in both states: each state's second application waits for its officer
+        found = [_duplicate(keyed, state) for state in ("06", "48")]
+    finally:
+        keyed.close()
+    return World(replace(own, adjudication=found[0]), replace(other, adjudication=found[1]))
+
+
+KEYRING = Keyring((TokenKey("world", b"w" * 32),), "world")
+
+
+def _duplicate(platform: Platform, state: str) -> int:
+    """A passport entered in another state before, applied with again here: its adjudication's id."""
+    elsewhere = "48" if state == "06" else "06"
+    for where in (elsewhere, state):
+        new = applicants.NewApplicant(
+            where, "Dana", "Twice", document_number=f"D{state}00001", document_country="USA"
+        )
+        who = CALIFORNIA if where == "06" else TEXAS
+        person = act(platform, who, applicants.create, new)
+        act(platform, who, applications.submit, applications.Submission("w-visa", where, W_CASE, person.id))
+    with platform.session() as session:
+        found = session.scalar(
+            select(Adjudication.id).where(Adjudication.state == state).order_by(Adjudication.id.desc())
+        )
+    assert found is not None
+    return found
 
 
 def _side(
@@ -123,9 +158,18 @@ def _side(
     act(platform, officer, versions.submit, submitted)
     with platform.session() as session:  # the pilot declares no cap formula: a fixed cap, as a test sets
         session.add(
-            Allocation(program_id=program, year=NOW.year, jurisdiction=state, cap=5, issued=0,
-                       method="fixed", basis="test", computed_at=NOW, computed_by="test")
-        )  # fmt: skip
+            Allocation(
+                program_id=program,
+                year=NOW.year,
+                jurisdiction=state,
+                cap=5,
+                issued=0,
+                method="fixed",
+                basis="test",
+                computed_at=NOW,
+                computed_by="test",
+            )
+        )
     firm = act(platform, employer, employers.create_employer, f"Firm of {state}", state, None, None)
     offer = act(
         platform, employer, employers.create_job_offer, firm.id, "Developer", "15-1252", 150_000.0, county
@@ -136,14 +180,33 @@ def _side(
     eligible = act(platform, person, applications.submit, w_case)
     pilot_case = applications.Submission(program, state, {"years_of_experience": 5}, applicant.id, offer.id)
     holder = act(platform, person, applications.submit, pilot_case)
-    for who, target in ((officer, "invited"), (officer, "nominated"), (FEDERAL, "approved"),
-                        (FEDERAL, "issued"), (officer, "active")):  # fmt: skip
+    for who, target in (
+        (officer, "invited"),
+        (officer, "nominated"),
+        (FEDERAL, "approved"),
+        (FEDERAL, "issued"),
+        (officer, "active"),
+    ):
         act(platform, who, cases.transition, holder.case_id, target, f"to {target}")
     ranked = act(platform, officer, rounds.run_ranked, program, state, 1, None)
     lottery = act(platform, officer, rounds.open_lottery, "w-visa", state, 1, commitment(bytes.fromhex(SEED)))
     fields = ["immigration_status"]
     asked = act(platform, liaison, requests.file, state, "honor_detainer", SHERIFF_ASKS, fields, applicant.id)
     return Side(
-        state, county, program, draft, in_comment, submitted, approved, firm.id, offer.id, applicant.id,
-        eligible.id, eligible.case_id, holder.case_id, ranked.id, lottery.id, asked.id,
-    )  # fmt: skip
+        state,
+        county,
+        program,
+        draft,
+        in_comment,
+        submitted,
+        approved,
+        firm.id,
+        offer.id,
+        applicant.id,
+        eligible.id,
+        eligible.case_id,
+        holder.case_id,
+        ranked.id,
+        lottery.id,
+        asked.id,
+    )

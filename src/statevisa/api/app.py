@@ -20,7 +20,7 @@ from statevisa.api import problems
 from statevisa.api.deps import Api
 from statevisa.api.limits import BodyLimit
 from statevisa.api.openapi import StatevisaAPI
-from statevisa.api.routes import applications, audit, cases, cooperation, people, programs
+from statevisa.api.routes import applications, audit, cases, cooperation, identity, people, programs
 from statevisa.config import Settings
 from statevisa.errors import StatevisaError
 from statevisa.services.authz import check_policy
@@ -50,7 +50,7 @@ def create_app(platform: Platform, settings: Settings, clock: Callable[[], dt.da
     app.add_exception_handler(HTTPException, problems.http_error)
     app.add_exception_handler(Exception, problems.server_error)
     app.add_middleware(BodyLimit)
-    for module in (programs, people, applications, cases, cooperation, audit):
+    for module in (programs, people, applications, cases, cooperation, identity, audit):
         app.include_router(module.router, prefix=PREFIX)
 
     @app.get("/health", tags=["health"])

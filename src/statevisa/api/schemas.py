@@ -129,6 +129,12 @@ class ApplicationIn(Strict):
     applicant_id: Id | None = None
     job_offer_id: Id | None = None
     external_id: Annotated[StrictStr, Field(min_length=1, max_length=64)] | None = None
+    mrz: list[Annotated[StrictStr, Field(max_length=60)]] | None = Field(
+        default=None, min_length=2, max_length=3
+    )
+    national_ids: (
+        dict[Annotated[StrictStr, Field(max_length=20)], Annotated[StrictStr, Field(max_length=40)]] | None
+    ) = Field(default=None, max_length=10)
 
 
 class RoundIn(Strict):
@@ -189,3 +195,8 @@ class CooperationRequestIn(Strict):
     fields: list[Annotated[StrictStr, Field(max_length=64)]] = Field(default_factory=list, max_length=50)
     applicant_id: Id | None = None
     include_unconfirmed: StrictBool = False
+
+
+class AdjudicationIn(Strict):
+    outcome: Literal["same-person", "different-people"]
+    reason: Annotated[StrictStr, Field(min_length=10, max_length=4000)]

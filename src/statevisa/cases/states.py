@@ -52,6 +52,8 @@ TRANSITIONS: Mapping[tuple[CaseState, CaseState], frozenset[Actor]] = {
     (S.SUBMITTED, S.INELIGIBLE): SYSTEM,
     # a selection round invites; a state office nominates the invited
     (S.ELIGIBLE, S.INVITED): SYSTEM | STATE,
+    # an officer's review ends an eligible application: the same person already holds elsewhere
+    (S.ELIGIBLE, S.INELIGIBLE): STATE | FEDERAL,
     (S.INVITED, S.NOMINATED): STATE,
     (S.INVITED, S.EXPIRED): SYSTEM | STATE,
     # the federal side approves a nomination and issues within the cap

@@ -109,7 +109,9 @@ DEMO_DIR = Path(".statevisa")
 
 
 def demo_settings() -> None:
-    """Give this process a token secret and an audit key, creating the demo's own files if needed."""
+    """Give this process a token secret, an identity keyring and an audit key, creating the demo's own
+    files if needed (never overwriting a setting the environment already has)."""
+    import base64
     import os
     import secrets
 
@@ -122,6 +124,12 @@ def demo_settings() -> None:
             secret.touch(mode=0o600)
             secret.write_text(secrets.token_urlsafe(48))
         os.environ["STATEVISA_SECRET_KEY"] = secret.read_text().strip()
+    keys = DEMO_DIR / "identity_keys"
+    if "STATEVISA_IDENTITY_KEYS" not in os.environ:
+        if not keys.exists():
+            keys.touch(mode=0o600)
+            keys.write_text(f"demo1:{base64.b64encode(secrets.token_bytes(32)).decode()}")
+        os.environ["STATEVISA_IDENTITY_KEYS"] = keys.read_text().strip()
     key = DEMO_DIR / "audit.pem"
     if "STATEVISA_AUDIT_KEY_FILE" not in os.environ:
         if not key.exists():
@@ -140,7 +148,7 @@ def _seeded(db: str | None, people: int, *, reuse: bool) -> str:
 
     url = database_url(db)
     prepare(url)
-    platform = open_platform(url, settings())
+    platform = open_platform(url, settings(), identity=True)
     try:
         with platform.session() as session:
             from sqlalchemy import func, select
@@ -155,7 +163,8 @@ def _seeded(db: str | None, people: int, *, reuse: bool) -> str:
             f"seeded in {took:.1f} s: programs {done.programs}; {done.caps} W visa caps; "
             f"{len(done.counties)} Heartland counties opted in; {done.employers} employers; "
             f"{done.applications:,} applications ({done.eligible:,} eligible); lottery round {done.round_id} "
-            f"invited {done.invited}, {done.issued} visas issued",
+            f"invited {done.invited}, {done.issued} visas issued; "
+            f"{done.adjudications} identity match to adjudicate",
             err=True,
         )
     finally:
@@ -205,7 +214,7 @@ def serve_command(db: str | None, host: str, port: int, people: int) -> None:
         token = issue(Principal(f"demo-{role}", Role(role), where), config.require_secret(), now, 8 * 3600)
         click.echo(f"  {role} of {where}: {token}")
     click.echo(f"  curl -H 'Authorization: Bearer TOKEN' http://{host}:{port}/api/v1/cases   (Ctrl-C stops)")
-    platform = open_platform(url, config)
+    platform = open_platform(url, config, identity=True)
     try:
         uvicorn.run(create_app(platform, config), host=host, port=port, log_level="warning")
     finally:

@@ -213,7 +213,7 @@ def serve(db: str | None, host: str, port: int) -> None:
     from statevisa.store.db import database_url
 
     config = settings()
-    platform = open_platform(database_url(db), config)
+    platform = open_platform(database_url(db), config, identity=True)
     app = create_app(platform, config)
     click.echo(
         f"statevisa on http://{host}:{port}/ (API under /api/v1, OpenAPI at /openapi.json); Ctrl-C stops it",

@@ -66,13 +66,18 @@ def resource(row: Applicant) -> Resource:
 
 
 def _country(code: str | None, field: str) -> str | None:
+    """An ISO 3166-1 alpha-3 code, or one of ICAO Doc 9303's own (``UNO``, ``XXA``, a document's
+    ``D``), as the document or the record gives it; refused otherwise."""
     if code is None:
         return None
-    import pycountry
+    from statevisa.identity import codes
 
-    if len(code) != 3 or not code.isupper() or pycountry.countries.get(alpha_3=code) is None:
+    allowed = codes.is_issuer(code) if field == "document_country" else codes.is_nationality(code)
+    if not allowed:
         raise InputError(
-            problem("unknown-country", f"'{code}' is not an ISO 3166-1 alpha-3 code", field=field)
+            problem(
+                "unknown-country", f"'{code}' is not an ISO 3166-1 alpha-3 or ICAO 9303 code", field=field
+            )
         )
     return code
 

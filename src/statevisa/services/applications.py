@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -27,12 +27,12 @@ from statevisa.rules.explain import json_value
 from statevisa.rules.model import Kind
 from statevisa.rules.model import Program as Policy
 from statevisa.rules.resolve import Resolved
-from statevisa.services import applicants, employers
+from statevisa.services import applicants, employers, hub
 from statevisa.services.authz import Resource
 from statevisa.services.context import Context
 from statevisa.services.pages import Page, keyset
 from statevisa.services.program_versions import approved_version, resolved_on
-from statevisa.store.models import Application, Case, Event, JobOffer, Program, ProgramVersion
+from statevisa.store.models import Applicant, Application, Case, Event, JobOffer, Program, ProgramVersion
 
 SCORE_OUTPUTS = ("score", "points")
 MAX_INPUTS = 500
@@ -46,6 +46,10 @@ class Submission:
     applicant_id: int | None = None
     job_offer_id: int | None = None
     external_id: str | None = None
+    mrz: tuple[str, ...] = ()
+    """The machine-readable zone of the applicant's travel document (two or three lines), if read."""
+    national_ids: Mapping[str, str] = field(default_factory=dict)
+    """National or tax numbers by kind (``us-ssn``, ``br-cpf`` ...), checked by python-stdnum."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,7 @@ def submit(ctx: Context, given: Submission) -> ApplicationView:
         )
     if len(given.inputs) > MAX_INPUTS:
         raise InputError(problem("too-many-inputs", f"at most {MAX_INPUTS} inputs", field="inputs"))
-    owner = ctx.principal.subject
+    owner, person = ctx.principal.subject, None
     if given.applicant_id is not None:
         person = applicants.load(ctx, given.applicant_id)
         owner = person.owner
@@ -158,9 +162,64 @@ def submit(ctx: Context, given: Submission) -> ApplicationView:
     row.score = None if score_name is None else float(outputs[score_name])
     ctx.session.add(row)
     ctx.session.flush()
+    identity = identity_checks(given, person, ctx.today)
     case = open_case(ctx, row, program, version)
+    if person is not None and ctx.keyring is not None:
+        matches = hub.check_in(ctx, row, case, person, ctx.keyring)
+        identity["possible_duplicates"] = [
+            {"state": m.state, "holding": m.holding, "matched": list(m.matched)} for m in matches
+        ]
+    if identity:
+        row.explanation = {**(row.explanation or {}), "identity": identity}
     ctx.audit("application.submit", resource(row), detail={"version": version.id, "eligible": row.eligible})
     return view(row, case, program, version)
+
+
+def identity_checks(given: Submission, person: Applicant | None, on: dt.date) -> dict[str, Any]:
+    """The document and number checks of a submission: refused at the first unusable or failed
+    check (a typo is the applicant's to fix), recorded with the case when they pass."""
+    from statevisa.services.identity import check_document, check_numbers
+
+    found: dict[str, Any] = {}
+    if given.mrz:
+        try:
+            report = check_document(given.mrz, on)
+        except InputError as error:
+            raise InputError(
+                [replace(p, location=replace(p.location, field="identity/mrz")) for p in error.problems]
+            ) from None
+        failed = [problem(c.code, c.message, field="identity/mrz") for c in report.failures]
+        if report.fields.specimen:
+            failed.append(
+                problem("specimen", "this is an ICAO specimen document, not a real one", field="identity/mrz")
+            )
+        number = report.fields.document_number
+        if (
+            person is not None
+            and person.document_number
+            and number.replace(" ", "") != person.document_number
+        ):
+            failed.append(
+                problem(
+                    "mrz-mismatch",
+                    f"the zone's document number {number} is not the applicant's",
+                    field="identity/mrz",
+                )
+            )
+        if failed:
+            raise InputError(failed)
+        found["mrz"] = report.to_json()
+    if given.national_ids:
+        checks = check_numbers(given.national_ids)
+        wrong = [
+            problem(c.code or "invalid", c.reason or "invalid", field=f"identity/national_ids/{c.kind}")
+            for c in checks
+            if not c.valid
+        ]
+        if wrong:
+            raise InputError(wrong)
+        found["national_ids"] = [{"kind": c.kind, "valid": c.valid} for c in checks]
+    return found
 
 
 def evaluate(

@@ -16,10 +16,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from statevisa.cases.states import HOLDING, Actor, CaseState, IllegalTransition, allowed_from, check
+from statevisa.cases.states import FINAL, HOLDING, Actor, CaseState, IllegalTransition, allowed_from, check
 from statevisa.errors import ConflictError, ForbiddenError, InputError, NotFoundError, problem
 from statevisa.rules.model import Operations
-from statevisa.services import caps
+from statevisa.services import caps, hub
 from statevisa.services.authz import Resource, Role
 from statevisa.services.context import Context
 from statevisa.services.employers import require_jurisdiction
@@ -225,6 +225,15 @@ def transition(
         check(CaseState(case.state), target, actor)
     except IllegalTransition as refused:
         raise IllegalMove(refused) from None
+    if target not in FINAL and hub.pending(ctx, case.application_id):
+        raise ConflictError(
+            problem(
+                "identity-pending",
+                f"case {case.id} waits for an identity adjudication (one person, one "
+                "visa): an officer must decide it first",
+                field="case",
+            )
+        )
     details: dict[str, Any] = {}
     if target is CaseState.ISSUED:
         allocation = caps.cap_for(
@@ -239,6 +248,7 @@ def transition(
         case.reporting_due = _next_due(loaded.operations, ctx.today)
     previous = case.state
     _record(ctx, case, target, ctx.principal.subject, str(ctx.principal.role), text, details)
+    hub.follow(ctx, loaded.application, target)
     ctx.audit(
         "case.transition",
         resource(case, loaded.application.owner),

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine, Select
 from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
@@ -31,6 +31,9 @@ from statevisa.services.authz import Principal, Resource, Role, allowed, authori
 from statevisa.store.db import make_engine, session_factory, transaction
 from statevisa.store.migrate import require_current
 from statevisa.store.models import AuditEvent
+
+if TYPE_CHECKING:
+    from statevisa.identity.tokens import Keyring
 
 M = TypeVar("M")
 S = TypeVar("S", bound=Select[Any])
@@ -46,6 +49,7 @@ class Context:
     principal: Principal
     now: dt.datetime
     purpose: str
+    keyring: Keyring | None = None
     audited: int = field(default=0)
 
     @property
@@ -140,8 +144,16 @@ def hold_before_commit(session: Session) -> None:
 class Platform:
     """The operations platform on one database: an engine, sessions, and the log's sequencer."""
 
-    def __init__(self, url: str, *, sequencer: Sequencer | None = None, check_revision: bool = True) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        sequencer: Sequencer | None = None,
+        keyring: Keyring | None = None,
+        check_revision: bool = True,
+    ) -> None:
         self.url = url
+        self.keyring = keyring
         self.engine: Engine = make_engine(url)
         self.sessions = session_factory(self.engine)
         self.sequencer = sequencer
@@ -152,7 +164,7 @@ class Platform:
     def unit(self, principal: Principal, *, now: dt.datetime, purpose: str) -> Iterator[Context]:
         """Run one use case in one transaction; sequence its audit events once it has committed."""
         with transaction(self.sessions) as session:
-            context = Context(session, principal, now, purpose)
+            context = Context(session, principal, now, purpose, self.keyring)
             yield context
             hold_before_commit(session)
         if context.audited and self.sequencer is not None:
@@ -168,8 +180,13 @@ class Platform:
         self.engine.dispose()
 
 
-def open_platform(url: str, settings: Settings) -> Platform:
-    """The platform as a server or a command runs it: on `url`, its log signed with the configured key."""
+def open_platform(url: str, settings: Settings, *, identity: bool = False) -> Platform:
+    """The platform as a server or a command runs it: on `url`, its log signed with the configured
+    key, and (required with `identity`, as a server requires it) the identity tokens' keyring."""
     from statevisa.services.auditlog import load_signer, make_sequencer
+    from statevisa.services.identity import keyring_from_environment
 
-    return Platform(url, sequencer=make_sequencer(load_signer(settings)))
+    keyring = None
+    if identity or settings.identity:
+        keyring = keyring_from_environment(dict(settings.identity))
+    return Platform(url, sequencer=make_sequencer(load_signer(settings)), keyring=keyring)

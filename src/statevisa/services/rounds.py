@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from statevisa.cases.states import Actor, CaseState, check
 from statevisa.errors import ConflictError, InputError, problem
@@ -33,7 +33,7 @@ from statevisa.services.authz import Resource
 from statevisa.services.context import Context
 from statevisa.services.employers import require_jurisdiction
 from statevisa.services.program_versions import approved_version
-from statevisa.store.models import Application, Case, Event, ProgramVersion, Round, RoundEntry
+from statevisa.store.models import Adjudication, Application, Case, Event, ProgramVersion, Round, RoundEntry
 
 KINDS = ("ranked", "lottery", "matching")
 MAX_SLOTS = 10_000_000
@@ -100,6 +100,7 @@ def _freeze(ctx: Context, row: Round) -> list[RoundEntry]:
             Application.version_id == row.version_id,
             Case.jurisdiction == row.jurisdiction,
             Case.state == CaseState.ELIGIBLE,
+            ~exists().where(Adjudication.application_id == Application.id, Adjudication.status == "open"),
         )
         .order_by(Application.id)
     ).all()

@@ -111,6 +111,7 @@ class Seeded:
     round_id: int | None = None
     invited: int = 0
     issued: int = 0
+    adjudications: int = 0
 
 
 def officer(state: str) -> Principal:
@@ -150,6 +151,8 @@ def seed(platform: Platform, now: dt.datetime, people: int = 400, seed_value: in
     offers = _employers(act, start + dt.timedelta(days=43), _largest_states(12), done)
     _applicants(act, start + dt.timedelta(days=45), rng, people, offers, done)
     _round(act, start + dt.timedelta(days=70), done)
+    if platform.keyring is not None:
+        _twice(act, start + dt.timedelta(days=75), done)
     return done
 
 
@@ -296,6 +299,28 @@ def _applicants(
         )
         done.applications += 1
         done.eligible += bool(made.eligible)
+
+
+def _twice(act: Act, at: dt.datetime, done: Seeded) -> None:
+    """One person applying in California and then in Texas with the same passport: the hub's match
+    waits in Texas's adjudication queue."""
+    for state in ("06", "48"):
+        who = Principal(f"demo-applicant-twice-{state}", Role.APPLICANT, state)
+        new = applicants.NewApplicant(
+            state=state,
+            given_name="Olena",
+            family_name="Shevchenko",
+            date_of_birth=dt.date(1990, 5, 17),
+            country_of_birth="UKR",
+            document_number="FX123456",
+            document_country="UKR",
+            address="Demo Street",
+        )
+        person = act(who, at, applicants.create, new)
+        made = act(who, at, applications.submit, applications.Submission("w-visa", state, W_CASE, person.id))
+        done.applications += 1
+        done.eligible += bool(made.eligible)
+    done.adjudications += 1
 
 
 def _round(act: Act, at: dt.datetime, done: Seeded) -> None:

@@ -388,3 +388,43 @@ class CooperationRequest(Base):
     fields_released: Mapped[list[Any]]
     basis: Mapped[dict[str, Any]]
     created_at: Mapped[dt.datetime]
+
+
+class HubToken(Base):
+    """The federal hub's entry for one holding: a keyed token, never the identity behind it.
+
+    A state sends, for every active visa and every lottery entry it holds, the holder's tokens
+    (`statevisa.identity.tokens`), its state, what is held, and an opaque reference of its own;
+    the hub compares tokens across states. An entry stops counting (`active` false) when its
+    case ends.
+    """
+
+    __tablename__ = "hub_tokens"
+    __table_args__ = (Index("ix_hub_tokens_lookup", "kind", "key_id", "token"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(64), index=True)
+    state: Mapped[str] = mapped_column(String(2))
+    holding: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))
+    key_id: Mapped[str] = mapped_column(String(32))
+    token: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[dt.datetime]
+
+
+class Adjudication(Base):
+    """A possible second holding of one person: open until an authorised officer decides."""
+
+    __tablename__ = "adjudications"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    state: Mapped[str] = fips_key()
+    reference: Mapped[str] = mapped_column(String(64))
+    other_state: Mapped[str] = mapped_column(String(2))
+    holding: Mapped[str] = mapped_column(String(16))
+    matched: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    opened_at: Mapped[dt.datetime]
+    resolved_by: Mapped[str | None] = mapped_column(String(200))
+    resolved_at: Mapped[dt.datetime | None]
+    reason: Mapped[str | None] = mapped_column(Text)

@@ -30,7 +30,14 @@ router = APIRouter(route_class=StrictJSONRoute)
 def submit(request: Request, body: ApplicationIn, who: Caller) -> JSONResponse:
     """Submit one application: evaluated by the program's approved version, its case opened."""
     given = applications.Submission(
-        body.program, body.state, body.inputs, body.applicant_id, body.job_offer_id, body.external_id
+        body.program,
+        body.state,
+        body.inputs,
+        body.applicant_id,
+        body.job_offer_id,
+        body.external_id,
+        tuple(body.mrz or ()),
+        dict(body.national_ids or {}),
     )
     return create(request, who, body, applications.submit, given)
 
