@@ -54,7 +54,10 @@ def test_an_illegal_move_is_refused_with_the_moves_allowed_from_here(
     done = act(platform, CALIFORNIA, applications.submit, Submission("w-visa", "06", W_CASE))
     with pytest.raises(IllegalMove) as refused:
         act(platform, CALIFORNIA, cases.transition, done.case_id, "issued", "skip ahead")
-    assert refused.value.allowed == [{"to": "invited", "by": ["state_officer", "system"]}]
+    assert refused.value.allowed == [
+        {"to": "invited", "by": ["state_officer", "system"]},
+        {"to": "ineligible", "by": ["federal_reviewer", "state_officer"]},
+    ]
     assert "a case cannot move from eligible to issued; allowed from here: invited" in str(refused.value)
     act(platform, CALIFORNIA, cases.transition, done.case_id, "invited", "round 1")
     act(platform, CALIFORNIA, cases.transition, done.case_id, "nominated", "nominated")
