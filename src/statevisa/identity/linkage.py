@@ -132,6 +132,12 @@ def names_comparison() -> ComparisonCreator:
                 f" and ({_phonetic('given_phon', 'family_phon')}))",
                 "both names sound alike (same sound keys, either order)",
             ),
+            cll.And(family_92, cll.NullLevel("given_std")).configure(
+                label_for_charts="family name close, given names missing on one record"
+            ),
+            cll.And(given_92, cll.NullLevel("family_std")).configure(
+                label_for_charts="given names close, family name missing on one record"
+            ),
             family_92.configure(label_for_charts="family name close, given names not"),
             given_92.configure(label_for_charts="given names close, family name not"),
             cll.And(family_80, given_80).configure(label_for_charts="both names similar (>= 0.80)"),
