@@ -46,6 +46,7 @@ from statevisa.services.identity_dedupe import dedupe
 folder, backend = Path(sys.argv[1]), sys.argv[2]
 result = dedupe(folder / "people.parquet", folder / f"{backend}_pairs.csv",
                 clusters=folder / f"{backend}_clusters.csv", threshold=float(sys.argv[3]), backend=backend)
+(folder / f"{backend}_charts.json").write_text(json.dumps(result.charts))
 print(json.dumps({"seconds": result.seconds, "pairs": result.pairs, "people": result.people,
                   "comparisons": [[c.rule, c.marginal] for c in result.comparisons]}))
 """
@@ -134,12 +135,22 @@ def components(ids: pl.Series, pairs: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame({"id": ids, "cluster_id": labels})
 
 
+def save_charts(charts: dict[str, dict[str, object]], folder: Path) -> None:
+    """Each Vega-Lite chart spec the service returned, rendered to SVG."""
+    import vl_convert
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, spec in charts.items():
+        (folder / f"identity-{name.replace('_', '-')}.svg").write_text(vl_convert.vegalite_to_svg(spec))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--spark-records", type=int, default=20_000)
     parser.add_argument("--thresholds", type=float, nargs="+", default=[0.5, 0.8, 0.9, 0.95, 0.99])
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--charts", type=Path, help="Write the DuckDB run's match-weight charts here as SVG")
     args = parser.parse_args()
     print(f"load average (1/5/15 min) at start: {load()}; {os.cpu_count()} cores")
     rows, scores = [], []
@@ -159,6 +170,8 @@ def main() -> None:
             splink_clusters = accuracy.of_clusters(
                 pl.read_csv(folder / f"{backend}_clusters.csv"), made.truth
             )
+            if args.charts is not None and backend == "duckdb":
+                save_charts(json.loads((folder / "duckdb_charts.json").read_text()), args.charts)
         for threshold in sorted(args.thresholds):
             kept = written.filter(pl.col("match_probability") >= threshold)
             found = accuracy.of_pairs(kept, made.truth)

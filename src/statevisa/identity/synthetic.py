@@ -9,7 +9,7 @@ what real records of one person differ by, at the rates in `Rates`:
 * the native script on one record and a Latin spelling on another (Дмитрий / Dmitry / Dmitriy),
   or diacritics and ICAO's digraphs for Latin names (Müller / Muller / Mueller);
 * a typo in a name (a letter dropped or two swapped), day and month swapped, given and family
-  names swapped, a renewed document with a new number;
+  names swapped, a renewed document with a new number, a wrong country of birth or sex;
 * missing document, birth date, country of birth, sex or given name.
 
 Traditions are drawn in proportion to how many distinct names their pools can make, so that two
@@ -64,6 +64,8 @@ class Rates:
     swap_day_month: float = 0.03
     swap_name_order: float = 0.04
     new_document: float = 0.10
+    wrong_country: float = 0.01
+    wrong_sex: float = 0.005
     missing_document: float = 0.25
     missing_birth: float = 0.02
     missing_country: float = 0.05
@@ -174,6 +176,9 @@ def _people(count: int, rng: np.random.Generator, rates: Rates) -> pl.DataFrame:
             "country_of_birth": chosen["countries"].list.get(pl.Series(birth_country), null_on_oob=True),
             "nationality": chosen["countries"].list.get(
                 pl.Series(np.where(rng.random(count) < 0.9, birth_country, other_country)), null_on_oob=True
+            ),
+            "other_birth_country": chosen["countries"].list.get(
+                pl.Series(_pick(rng, n_countries)), null_on_oob=True
             ),
             "document_number": numbers,
             "records": 1 + (extra < rates.two_states + rates.three_states) + (extra < rates.three_states),
@@ -290,6 +295,8 @@ def generate(people: int, seed: int, rates: Rates | None = None) -> Synthetic:
         chance(rates.swap_day_month, duplicates_only=True).alias("swap_dates"),
         chance(rates.swap_name_order, duplicates_only=True).alias("swap_names"),
         chance(rates.new_document, duplicates_only=True).alias("new_document"),
+        chance(rates.wrong_country, duplicates_only=True).alias("wrong_country"),
+        chance(rates.wrong_sex, duplicates_only=True).alias("wrong_sex"),
         pl.Series("renewed", (rng.integers(0, 10**7, size=n)).astype(str)).str.zfill(7),
     )
     target = pl.when(pl.col("typo_family")).then(pl.col("family_name")).otherwise(pl.col("given_name"))
@@ -344,9 +351,16 @@ def generate(people: int, seed: int, rates: Rates | None = None) -> Synthetic:
         .alias("date_of_birth"),
         pl.when(missing["country"])
         .then(None)
+        .when(pl.col("wrong_country"))
+        .then(pl.col("other_birth_country"))
         .otherwise(pl.col("country_of_birth"))
         .alias("country_of_birth"),
-        pl.when(missing["sex"]).then(None).otherwise(pl.col("sex")).alias("sex"),
+        pl.when(missing["sex"])
+        .then(None)
+        .when(pl.col("wrong_sex"))
+        .then(pl.when(pl.col("sex") == "F").then(pl.lit("M")).otherwise(pl.lit("F")))
+        .otherwise(pl.col("sex"))
+        .alias("sex"),
         pl.when(missing["document"]).then(None).otherwise(pl.col("document_number")).alias("document_number"),
         pl.when(missing["document"]).then(None).otherwise(pl.col("nationality")).alias("document_country"),
         "state",
