@@ -7,7 +7,10 @@ recomputed by the code under test, so a transcription error would fail the test:
 * TD3: Part 4, Appendix A, Figure A-1 (p. App A-1) and Appendix B, Figure B-1 (p. App B-1);
 * TD1: Part 5, Appendix A, Figure A-2 (p. App A-1);
 * TD2: Part 6, Appendix A, Figure A-1 (p. App A-1);
-* TD1 with a long document number: Part 11, Appendix D, D.2 (p. App D-2).
+* TD1 with a long document number: Part 11, Appendix D, section D.2.
+
+Pages follow ICAO's appendix numbering (App A-1 is an appendix's first page); they were not
+checked against the printed PDFs, which were not at hand when these tests were written.
 """
 
 from __future__ import annotations
