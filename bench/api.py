@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import datetime as dt
 import json
 import os
@@ -124,7 +125,11 @@ def keys(folder: Path) -> dict[str, str]:
     """A token secret and an audit key for this run, as the environment passes them."""
     key = folder / "audit.pem"
     write_new_key(key)
-    env = {"STATEVISA_SECRET_KEY": secrets.token_urlsafe(48), "STATEVISA_AUDIT_KEY_FILE": str(key)}
+    env = {
+        "STATEVISA_SECRET_KEY": secrets.token_urlsafe(48),
+        "STATEVISA_AUDIT_KEY_FILE": str(key),
+        "STATEVISA_IDENTITY_KEYS": f"bench:{base64.b64encode(secrets.token_bytes(32)).decode()}",
+    }
     os.environ.update(env)
     return env
 

@@ -103,8 +103,13 @@ def offer_facts(policy: Policy, offer: JobOffer) -> dict[str, object]:
     return {name: value for name, value in facts.items() if name in policy.inputs}
 
 
-def submit(ctx: Context, given: Submission) -> ApplicationView:
-    """Evaluate one application with the program's approved version and open its case."""
+def submit(ctx: Context, given: Submission, *, receipt: bool = False) -> ApplicationView:
+    """Evaluate one application with the program's approved version and open its case.
+
+    With `receipt`, the view returned carries the decision and the identity findings but not the
+    explanation tree (stored all the same; `get` returns it): what a submitter's answer needs,
+    without encoding tens of kilobytes per submission.
+    """
     version, program = approved_version(ctx, given.program_id)
     employers.require_jurisdiction(ctx, given.state, "state", "state")
     if program.jurisdiction not in ("US", given.state):
@@ -172,7 +177,11 @@ def submit(ctx: Context, given: Submission) -> ApplicationView:
     if identity:
         row.explanation = {**(row.explanation or {}), "identity": identity}
     ctx.audit("application.submit", resource(row), detail={"version": version.id, "eligible": row.eligible})
-    return view(row, case, program, version)
+    found = view(row, case, program, version)
+    if receipt and row.explanation is not None:
+        kept = {key: value for key, value in row.explanation.items() if key != "explanation"}
+        found = replace(found, explanation=kept)
+    return found
 
 
 def identity_checks(given: Submission, person: Applicant | None, on: dt.date) -> dict[str, Any]:

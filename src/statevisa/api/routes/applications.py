@@ -28,7 +28,10 @@ router = APIRouter(route_class=StrictJSONRoute)
     tags=["applications"],
 )
 def submit(request: Request, body: ApplicationIn, who: Caller) -> JSONResponse:
-    """Submit one application: evaluated by the program's approved version, its case opened."""
+    """Submit one application: evaluated by the program's approved version, its case opened.
+
+    The answer has the decision, the outputs and the identity findings; the explanation tree is
+    stored with it and returned by `GET /api/v1/applications/{id}`."""
     given = applications.Submission(
         body.program,
         body.state,
@@ -39,7 +42,7 @@ def submit(request: Request, body: ApplicationIn, who: Caller) -> JSONResponse:
         tuple(body.mrz or ()),
         dict(body.national_ids or {}),
     )
-    return create(request, who, body, applications.submit, given)
+    return create(request, who, body, applications.submit, given, receipt=True)
 
 
 @router.get("/applications", tags=["applications"])
