@@ -21,7 +21,7 @@ from statevisa.rules import ast
 from statevisa.rules.explain import Trace, TraceKind, show
 from statevisa.rules.model import Brackets, Kind, Scalar, Shape, Table, Value
 from statevisa.rules.resolve import InForce, Resolved
-from statevisa.rules.to_polars import compile_frame
+from statevisa.rules.to_polars import collect, compile_frame
 
 COMPARE: dict[str, Callable[[Value, Value], bool]] = {
     "==": operator.eq, "!=": operator.ne, "<": operator.lt,
@@ -49,7 +49,7 @@ def evaluate_frame(resolved: Resolved, typed: pl.DataFrame, source: str = "") ->
     again on the per-case path, which says why; the table is refused at that row.
     """
     outputs = resolved.program.outputs
-    result = compile_frame(resolved, typed.lazy(), outputs).collect()
+    result = collect(compile_frame(resolved, typed.lazy(), outputs), typed.height)
     empty = [name for name in outputs if result[name].null_count()]
     if empty:
         index = (
