@@ -82,11 +82,9 @@ def test_dense_lookups_match_the_per_case_path_at_the_64_bit_limits(a: int, b: i
         assert small.drop("id").row(0, named=True) == single
 
 
-@pytest.mark.parametrize("program", ["canada-crs", "australia-points"])
-def test_both_engines_give_the_same_frame(program: str) -> None:
-    from statevisa.services.programs import open_program
-
-    resolved = open_program(program, dt.date(2025, 6, 1)).resolved
+@pytest.mark.parametrize("program", ["crs_on", "australia_on"])
+def test_both_engines_give_the_same_frame(program: str, request: pytest.FixtureRequest) -> None:
+    resolved: Resolved = request.getfixturevalue(program)
     small, large = on_both_engines(resolved, population(resolved, 3_000, seed=5))
     assert isinstance(small, pl.DataFrame) and isinstance(large, pl.DataFrame)
     assert small.equals(large)
