@@ -210,7 +210,7 @@ def test_a_sweep_moves_holders_past_their_deadline_as_the_states_officer(
         f"06: 1 case(s) past a reporting deadline moved to in_violation: {done.case_id}\n",
     )
     history = act(platform, CALIFORNIA, cases.get, done.case_id).events
-    assert (history[-1].to_state, history[-1].details["swept_by"]) == ("in_violation", getpass.getuser())
+    assert (history[-1].to_state, history[-1].details["run_by"]) == ("in_violation", getpass.getuser())
     again = cli("cases", "sweep", "--jurisdiction", "06", "--db", url)
     assert again.stdout == "06: 0 case(s) past a reporting deadline moved to in_violation\n"
     county = cli("cases", "sweep", "--jurisdiction", "06037", "--db", url)

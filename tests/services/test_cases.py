@@ -8,8 +8,9 @@ from statevisa.errors import ConflictError, ForbiddenError, InputError
 from statevisa.services import applications, caps, cases, employers, integration
 from statevisa.services import program_versions as versions
 from statevisa.services.applications import ApplicationView, Submission
-from statevisa.services.cases import IllegalMove, Transfer
+from statevisa.services.cases import Transfer
 from statevisa.services.context import Platform
+from statevisa.services.moves import IllegalMove
 from tests.platform import ANALYST, CALIFORNIA, EMPLOYER, FEDERAL, LOS_ANGELES, NOW, TEXAS, act, days
 from tests.services.conftest import W_CASE
 

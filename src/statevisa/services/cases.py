@@ -16,13 +16,14 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from statevisa.cases.states import FINAL, HOLDING, Actor, CaseState, IllegalTransition, allowed_from, check
-from statevisa.errors import ConflictError, ForbiddenError, InputError, NotFoundError, problem
+from statevisa.cases.states import FINAL, HOLDING, CaseState, IllegalTransition, allowed_from, check
+from statevisa.errors import ConflictError, InputError, NotFoundError, problem
 from statevisa.rules.model import Operations
 from statevisa.services import caps, hub
-from statevisa.services.authz import Resource, Role
+from statevisa.services.authz import Resource
 from statevisa.services.context import Context
 from statevisa.services.employers import require_jurisdiction
+from statevisa.services.moves import IllegalMove, actor_of, move
 from statevisa.services.pages import Page, keyset
 from statevisa.services.program_versions import policy_of
 from statevisa.store.models import (
@@ -34,21 +35,7 @@ from statevisa.store.models import (
     ProgramVersion,
 )
 
-ACTORS = {
-    Role.STATE_OFFICER: Actor.STATE_OFFICER,
-    Role.FEDERAL_REVIEWER: Actor.FEDERAL_REVIEWER,
-    Role.COUNTY_OFFICER: Actor.COUNTY_OFFICER,
-}
 MAX_REASON = 4_000
-SYSTEM_SUBJECT = "statevisa"
-
-
-class IllegalMove(ConflictError):
-    """A move the table refuses; `allowed` lists the moves from where the case stands."""
-
-    def __init__(self, refused: IllegalTransition) -> None:
-        super().__init__(problem("illegal-transition", str(refused), field="to"))
-        self.allowed = [{"to": str(to), "by": [str(a) for a in actors]} for to, actors in refused.allowed]
 
 
 @dataclass(frozen=True)
@@ -177,30 +164,6 @@ def _version(ctx: Context, case: Case) -> ProgramVersion:
     return found
 
 
-def _record(
-    ctx: Context,
-    case: Case,
-    target: CaseState,
-    actor: str,
-    role: str,
-    reason: str,
-    details: dict[str, Any] | None = None,
-) -> None:
-    ctx.session.add(
-        Event(
-            case_id=case.id,
-            from_state=case.state,
-            to_state=target,
-            actor=actor,
-            role=role,
-            reason=reason,
-            details=details or {},
-            at=ctx.now,
-        )
-    )
-    case.state, case.updated_at = target, ctx.now
-
-
 def transition(
     ctx: Context, case_id: int, to: str, reason: str, transfer: Transfer | None = None
 ) -> CaseView:
@@ -216,13 +179,8 @@ def transition(
         )
     loaded = load(ctx, case_id, "case.transition")
     case = loaded.case
-    actor = ACTORS.get(ctx.principal.role)
-    if actor is None:  # the policy admits only officer roles; this is its second line
-        raise ForbiddenError(
-            problem("forbidden", f"the {ctx.principal.role} role moves no case", field="case")
-        )
     try:
-        check(CaseState(case.state), target, actor)
+        check(CaseState(case.state), target, actor_of(ctx))
     except IllegalTransition as refused:
         raise IllegalMove(refused) from None
     if target not in FINAL and hub.pending(ctx, case.application_id):
@@ -247,7 +205,7 @@ def transition(
     if target in HOLDING and case.reporting_due is None:
         case.reporting_due = _next_due(loaded.operations, ctx.today)
     previous = case.state
-    _record(ctx, case, target, ctx.principal.subject, str(ctx.principal.role), text, details)
+    move(ctx, case, target, text, details)
     hub.follow(ctx, loaded.application, target)
     ctx.audit(
         "case.transition",
@@ -412,17 +370,9 @@ def sweep(ctx: Context, jurisdiction: str) -> Swept:
     moved = []
     rows = list(ctx.session.scalars(query.order_by(Case.id)))
     for case in rows:
-        check(CaseState(case.state), CaseState.IN_VIOLATION, Actor.SYSTEM)
         reason = f"no compliance report by {case.reporting_due}"
-        _record(
-            ctx,
-            case,
-            CaseState.IN_VIOLATION,
-            SYSTEM_SUBJECT,
-            Actor.SYSTEM,
-            reason,
-            {"reporting_due": str(case.reporting_due), "swept_by": ctx.principal.subject},
-        )
+        due = {"reporting_due": str(case.reporting_due)}
+        move(ctx, case, CaseState.IN_VIOLATION, reason, due, system=True)
         ctx.audit(
             "case.transition",
             Resource("Case", str(case.id), case.county or case.jurisdiction),

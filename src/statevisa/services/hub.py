@@ -18,15 +18,16 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
-from statevisa.cases.states import FINAL, HOLDING, Actor, CaseState, check
+from statevisa.cases.states import FINAL, HOLDING, CaseState
 from statevisa.errors import ConflictError, problem
 from statevisa.identity.adjudication import Conflict, HubEntry, conflicts, resolve
 from statevisa.identity.tokens import Keyring, Token
 from statevisa.services.authz import Resource
 from statevisa.services.context import Context
 from statevisa.services.identity import Person, identity_tokens
+from statevisa.services.moves import move
 from statevisa.services.pages import Page, keyset
-from statevisa.store.models import Adjudication, Applicant, Application, Case, Event, HubToken
+from statevisa.store.models import Adjudication, Applicant, Application, Case, HubToken
 
 LOTTERY, VISA = "lottery-entry", "active-visa"
 ENTRY_STATES = frozenset({CaseState.ELIGIBLE, CaseState.INVITED, CaseState.NOMINATED, CaseState.APPROVED})
@@ -227,18 +228,6 @@ def _refuse_duplicate(ctx: Context, row: Adjudication) -> None:
     current = CaseState(case.state)
     if current in FINAL:
         return
-    check(current, CaseState.INELIGIBLE, Actor.STATE_OFFICER)
-    ctx.session.add(
-        Event(
-            case_id=case.id,
-            from_state=case.state,
-            to_state=CaseState.INELIGIBLE,
-            actor=ctx.principal.subject,
-            role=str(ctx.principal.role),
-            reason=f"adjudication {row.id}: the same person holds a {row.holding} in {row.other_state}",
-            details={"adjudication_id": row.id},
-            at=ctx.now,
-        )
-    )
-    case.state, case.updated_at = CaseState.INELIGIBLE, ctx.now
+    reason = f"adjudication {row.id}: the same person holds a {row.holding} in {row.other_state}"
+    move(ctx, case, CaseState.INELIGIBLE, reason, {"adjudication_id": row.id})
     follow(ctx, application, CaseState.INELIGIBLE)

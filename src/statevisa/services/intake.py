@@ -38,9 +38,9 @@ from statevisa.errors import InputError, NotFoundError, Problem, problem, table_
 from statevisa.rules.model import Program as Policy
 from statevisa.services.applications import decision_outputs, decision_reason
 from statevisa.services.authz import Resource
-from statevisa.services.cases import SYSTEM_SUBJECT
 from statevisa.services.context import Context
 from statevisa.services.employers import require_jurisdiction
+from statevisa.services.moves import SYSTEM_SUBJECT
 from statevisa.services.program_versions import approved_version, resolved_on
 from statevisa.store import bulk
 from statevisa.store.models import Application, Case, Event, Jurisdiction, Program, ProgramVersion

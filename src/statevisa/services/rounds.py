@@ -25,15 +25,16 @@ import numpy as np
 import polars as pl
 from sqlalchemy import exists, select
 
-from statevisa.cases.states import Actor, CaseState, check
+from statevisa.cases.states import CaseState
 from statevisa.errors import ConflictError, InputError, problem
 from statevisa.selection import lottery, matching, rounds
 from statevisa.selection.market import Preferences, market_with_common_priority
 from statevisa.services.authz import Resource
 from statevisa.services.context import Context
 from statevisa.services.employers import require_jurisdiction
+from statevisa.services.moves import move
 from statevisa.services.program_versions import approved_version
-from statevisa.store.models import Adjudication, Application, Case, Event, ProgramVersion, Round, RoundEntry
+from statevisa.store.models import Adjudication, Application, Case, ProgramVersion, Round, RoundEntry
 
 KINDS = ("ranked", "lottery", "matching")
 MAX_SLOTS = 10_000_000
@@ -163,20 +164,8 @@ def _invite(
         if case.state != CaseState.ELIGIBLE:  # moved since the round opened (withdrawn, say): skip it
             entry.selected = False
             continue
-        check(CaseState.ELIGIBLE, CaseState.INVITED, Actor.STATE_OFFICER)
-        ctx.session.add(
-            Event(
-                case_id=case.id,
-                from_state=case.state,
-                to_state=CaseState.INVITED,
-                actor=ctx.principal.subject,
-                role=str(ctx.principal.role),
-                reason=f"round {row.id} ({row.kind}): {why} {place}",
-                details={"round_id": row.id},
-                at=ctx.now,
-            )
-        )
-        case.state, case.updated_at = CaseState.INVITED, ctx.now
+        reason = f"round {row.id} ({row.kind}): {why} {place}"
+        move(ctx, case, CaseState.INVITED, reason, {"round_id": row.id}, system=True)
     for entry in entries:
         if entry.selected is None:
             entry.selected = False
