@@ -10,7 +10,11 @@ the frame before anything is written, without a round trip per row.
 Values go in as the database would store them through the models: a frame column holds
 text, numbers, booleans or nulls, with JSON columns as JSON text already; a constant (the
 same value on every row, such as the time of the import) goes through its column type's own
-bind processing, so a timestamp is stored exactly as the ORM would store it on each backend.
+bind processing, dialect's own included (`dialect_impl`), so a timestamp is stored exactly as
+the ORM stores it on each backend: on SQLite the text `2026-03-02 15:00:00.000000`, bound once
+per import; without the dialect's step `sqlite3` adapted the datetime itself on every row (half
+a million times in a 100,000-application import, 0.4-0.8 s) into other text,
+`2026-03-02 15:00:00+00:00`, which sorts and compares differently from the ORM's.
 """
 
 from __future__ import annotations
@@ -52,11 +56,13 @@ def reserve_ids(session: Session, table: Table, count: int) -> pl.Series:
 
 
 def _stored(session: Session, table: Table, name: str, value: object) -> object:
-    """A constant as its column's type binds it on this backend (JSON columns take JSON text)."""
+    """A constant as its column's type binds it on this backend (JSON columns take JSON text),
+    including the dialect's own processing (on SQLite a timestamp becomes the ORM's text)."""
     kind = table.c[name].type
     if value is None or isinstance(kind, JSON):
         return value
-    processor = kind.bind_processor(session.get_bind().dialect)
+    dialect = session.get_bind().dialect
+    processor = kind.dialect_impl(dialect).bind_processor(dialect)
     return value if processor is None else processor(value)
 
 
