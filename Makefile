@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/selection_cli.py
 	$(BIN)/python bench/audit.py
 	$(BIN)/python bench/api.py
+	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/web.py
 
 # The dashboard's screenshots in docs/screenshots, from the demo data, in Debian's chromium.

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from statevisa.errors import ConflictError, ForbiddenError, InputError, NotFoundError
 from statevisa.services import applications, cases, intake
@@ -73,6 +73,24 @@ def test_every_row_is_decided_as_its_single_submission_is(
             (e.from_state, e.to_state, e.reason)
             for e in act(platform, CALIFORNIA, cases.get, single.case_id).events
         ]
+
+
+def test_times_and_dates_are_stored_as_a_single_submission_stores_them(
+    platform: Platform, w_visa: object, tmp_path: Path
+) -> None:
+    """Constants are bound once per import, not per row: the stored values must not differ."""
+    done = imported(platform, write(tmp_path, w_rows(1)))
+    single = act(platform, CALIFORNIA, applications.submit, Submission("w-visa", "06", W_CASE))
+    raw = text(
+        "SELECT a.submitted_at, a.evaluated_on, c.opened_at, c.updated_at, e.at FROM applications a "
+        "JOIN cases c ON c.application_id = a.id JOIN case_events e ON e.case_id = c.id "
+        "WHERE a.id = :id ORDER BY e.id"
+    )
+    with platform.session() as session:
+        bulk = session.execute(raw, {"id": done.first_application_id}).all()
+        one = session.execute(raw, {"id": single.id}).all()
+    assert [tuple(row) for row in bulk] == [tuple(row) for row in one]
+    assert len(bulk) == 2
 
 
 def test_scores_match_the_single_path_and_parquet_reads_as_csv(
