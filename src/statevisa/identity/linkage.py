@@ -51,6 +51,8 @@ TRAIN_RECORDS = 250_000
 """Records the model is trained on (a seeded random sample when there are more): the
 parameters describe the data's error rates, which a quarter of a million records pin down;
 predicting then scores every record."""
+DOCUMENT_U = 1e-6
+"""u of an agreeing document when no table is at hand (`document_u` of a million documents)."""
 MIN_PHONETIC = 2
 """Sound keys shorter than this (GUO → K) agree by chance too often to count on their own."""
 
@@ -150,8 +152,23 @@ def names_comparison() -> ComparisonCreator:
     )
 
 
-def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
-    """The comparisons, in the order charts show them."""
+def document_u(frame: pl.DataFrame) -> float:
+    """The u probability of the document level: one in the number of distinct documents (number
+    and issuing country) in `frame`, the chance two different people's documents agree if the
+    numbers seen were all equally likely (the real chance, for random numbers, is far smaller).
+
+    Random sampling cannot estimate it: among a few million random pairs no two share a
+    document, splink records the level as "not observed", and a model saved and loaded again
+    falls back to a default u near 1 in 1,000, which weighed an agreeing document at about 10
+    bits instead of about 20 and missed pairs with the same document and birth date whose names
+    are written in different scripts."""
+    documents = frame.select("document_number", "document_country").drop_nulls().n_unique()
+    return 1.0 / max(documents, 1)
+
+
+def comparisons(document_u: float = DOCUMENT_U) -> list[ComparisonCreator | dict[str, Any]]:
+    """The comparisons, in the order charts show them; `document_u` fixes the u probability of
+    an agreeing document (`document_u`)."""
     return [
         names_comparison(),
         CustomComparison(
@@ -190,7 +207,7 @@ def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
                 cll.CustomLevel(
                     "document_number_l = document_number_r and document_country_l = document_country_r",
                     "same number and issuing country",
-                ),
+                ).configure(u_probability=document_u, fix_u_probability=True),
                 cll.ElseLevel(),
             ],
             comparison_description="document",
@@ -198,12 +215,12 @@ def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
     ]
 
 
-def settings() -> SettingsCreator:
+def settings(document_u: float = DOCUMENT_U) -> SettingsCreator:
     """The model's settings: one object for every backend."""
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
-        comparisons=comparisons(),
+        comparisons=comparisons(document_u),
         blocking_rules_to_generate_predictions=[dict_or_rule for _, dict_or_rule in BLOCKING_RULES],
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
@@ -267,7 +284,9 @@ def link(db_api: DatabaseAPISubClass, frame: pl.DataFrame, threshold: float) -> 
     logging.getLogger("splink").setLevel(logging.ERROR)
     sample = frame.sample(TRAIN_RECORDS, seed=SEED) if frame.height > TRAIN_RECORDS else frame
     trainer = Linker(
-        db_api.register(sample.to_arrow(), dataset_display_name="training_sample"), settings(), log_level=None
+        db_api.register(sample.to_arrow(), dataset_display_name="training_sample"),
+        settings(document_u(frame)),
+        log_level=None,
     )
     train(trainer)
     model = trainer.misc.save_model_to_json()
