@@ -111,9 +111,15 @@ def _phonetic(column: str, other: str | None = None) -> str:
 
 def names_comparison() -> ComparisonCreator:
     """Given and family names judged together, because their errors come together: a record
-    written in another script or swapped in order disagrees on both at once."""
+    written in another script or swapped in order disagrees on both at once.
+
+    Levels that rest on one name agreeing carry that name's term frequency (CHUNG is shared
+    by many more people than SEOYEON), and an exact agreement of one name, or one edit (a
+    dropped or swapped letter), is kept apart from a Jaro-Winkler similarity: Jaro-Winkler
+    rewards a shared beginning, so SOFIA and SOFIA ANA, or HYEONDO and HYEONDONG, are "close"."""
     family_92, given_92 = cll.JaroWinklerLevel("family_std", 0.92), cll.JaroWinklerLevel("given_std", 0.92)
     family_80, given_80 = cll.JaroWinklerLevel("family_std", 0.80), cll.JaroWinklerLevel("given_std", 0.80)
+    family_1, given_1 = cll.DamerauLevenshteinLevel("family_std", 1), cll.DamerauLevenshteinLevel("given_std", 1)
     return CustomComparison(
         output_column_name="name",
         comparison_levels=[
@@ -121,6 +127,7 @@ def names_comparison() -> ComparisonCreator:
             cll.ExactMatchLevel("name_sorted", term_frequency_adjustments=True).configure(
                 label_for_charts="same names, in any order"
             ),
+            cll.And(family_1, given_1).configure(label_for_charts="both names within one edit"),
             cll.And(family_92, given_92).configure(
                 label_for_charts="both names close (Jaro-Winkler >= 0.92)"
             ),
@@ -140,7 +147,17 @@ def names_comparison() -> ComparisonCreator:
             cll.And(given_92, cll.NullLevel("family_std")).configure(
                 label_for_charts="given names close, family name missing on one record"
             ),
+            cll.ExactMatchLevel("family_std").configure(
+                label_for_charts="same family name, given names not",
+                tf_adjustment_column="family_std",
+                tf_adjustment_weight=1.0,
+            ),
             family_92.configure(label_for_charts="family name close, given names not"),
+            cll.ExactMatchLevel("given_std").configure(
+                label_for_charts="same given names, family name not",
+                tf_adjustment_column="given_std",
+                tf_adjustment_weight=1.0,
+            ),
             given_92.configure(label_for_charts="given names close, family name not"),
             cll.And(family_80, given_80).configure(label_for_charts="both names similar (>= 0.80)"),
             cll.CustomLevel(
