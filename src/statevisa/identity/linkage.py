@@ -55,6 +55,10 @@ DOCUMENT_U = 1e-6
 """u of an agreeing document when no table is at hand (`document_u` of a million documents)."""
 MIN_PHONETIC = 2
 """Sound keys shorter than this (GUO → K) agree by chance too often to count on their own."""
+MIN_PHONETIC_BOTH = 3
+"""Letters the two sound keys must have together when both names sound alike: a one-letter
+family key (CHO, JO → S; SEO, SUH → S) is specific enough beside a given name's key (JUNSU,
+JOONSOO → SNS)."""
 
 BLOCKING_RULES: tuple[tuple[str, BlockingRuleCreator], ...] = (
     ("document", block_on("document_number", "document_country")),
@@ -136,9 +140,9 @@ def names_comparison() -> ComparisonCreator:
                 label_for_charts="one name close, the other similar (>= 0.80)"
             ),
             cll.CustomLevel(
-                f"(({_phonetic('family_phon')}) and ({_phonetic('given_phon')})) or"
-                f" (({_phonetic('family_phon', 'given_phon')})"
-                f" and ({_phonetic('given_phon', 'family_phon')}))",
+                "((family_phon_l = family_phon_r and given_phon_l = given_phon_r) or"
+                " (family_phon_l = given_phon_r and given_phon_l = family_phon_r))"
+                f" and length(family_phon_l) + length(given_phon_l) >= {MIN_PHONETIC_BOTH}",
                 "both names sound alike (same sound keys, either order)",
             ),
             cll.And(family_92, cll.NullLevel("given_std")).configure(
