@@ -132,6 +132,11 @@ def names_comparison() -> ComparisonCreator:
                 label_for_charts="same names, in any order"
             ),
             cll.And(family_1, given_1).configure(label_for_charts="both names within one edit"),
+            cll.CustomLevel(
+                "(family_skel_l = family_skel_r and given_skel_l = given_skel_r) or"
+                " (family_skel_l = given_skel_r and given_skel_l = family_skel_r)",
+                "both names alike once romanised vowels are folded, either order",
+            ),
             cll.And(family_92, given_92).configure(
                 label_for_charts="both names close (Jaro-Winkler >= 0.92)"
             ),

@@ -19,6 +19,8 @@ The comparison columns (`prepare`) are what `linkage` compares, the same on ever
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
 from statevisa.errors import InputError, Problem, table_problem
@@ -137,7 +139,26 @@ def phonetic(column: pl.Expr) -> pl.Expr:
     return key
 
 
-NAME_COLUMNS = ("given_std", "family_std", "name_sorted", "given_phon", "family_phon")
+SKELETON = (
+    ("OO", "U"), ("OU", "U"), ("EO", "U"), ("EU", "U"), ("EE", "I"), ("Y", "I"), ("([AEIOU])H([^AEIOU]|$)", "$1$2"),
+    ("([AEIOU])[AEIOU]+", "$1"),
+)  # fmt: skip
+"""Rewrites, in order, that fold the vowels romanisations spell differently (module docstring)."""
+
+
+def skeleton(column: pl.Expr) -> pl.Expr:
+    """A compact name with its vowels folded the way romanisations vary them, consonants kept:
+    SOO, SU and SEO give SU; HYEON, HYUN give HIUN; YEONG and YOUNG give IUNG; HEE, HUI and HI
+    give HI; SUH and SU, MAH and MA agree (an H closing a syllable dropped)."""
+    key = column
+    for pattern, replacement in SKELETON:
+        key = key.str.replace_all(pattern, replacement)
+    return key
+
+
+NAME_COLUMNS = (
+    "given_std", "family_std", "name_sorted", "given_phon", "family_phon", "given_skel", "family_skel",
+)  # fmt: skip
 
 
 def name_columns(given: pl.Series, family: pl.Series) -> pl.DataFrame:
@@ -151,15 +172,16 @@ def name_columns(given: pl.Series, family: pl.Series) -> pl.DataFrame:
             "f_sorted": f["sorted"],
             "given_phon": _phonetic_of(g["compact"]),
             "family_phon": _phonetic_of(f["compact"]),
+            "given_skel": _phonetic_of(g["compact"], skeleton),
+            "family_skel": _phonetic_of(f["compact"], skeleton),
         }
     ).with_columns(names.key_of(pl.col("g_sorted"), pl.col("f_sorted")).alias("name_sorted"))
     return frame.select(pl.col(name).replace("", None) for name in NAME_COLUMNS)
 
 
-def _phonetic_of(compact: pl.Series) -> pl.Series:
-    distinct = pl.DataFrame({"compact": compact.unique()}).with_columns(
-        phonetic(pl.col("compact")).alias("phon")
-    )
+def _phonetic_of(compact: pl.Series, key: Callable[[pl.Expr], pl.Expr] = phonetic) -> pl.Series:
+    """`key` of each compact name, computed once per distinct name."""
+    distinct = pl.DataFrame({"compact": compact.unique()}).with_columns(key(pl.col("compact")).alias("phon"))
     return pl.DataFrame({"compact": compact}).join(distinct, on="compact", how="left", maintain_order="left")[
         "phon"
     ]
