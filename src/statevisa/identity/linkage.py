@@ -123,7 +123,10 @@ def names_comparison() -> ComparisonCreator:
     rewards a shared beginning, so SOFIA and SOFIA ANA, or HYEONDO and HYEONDONG, are "close"."""
     family_92, given_92 = cll.JaroWinklerLevel("family_std", 0.92), cll.JaroWinklerLevel("given_std", 0.92)
     family_80, given_80 = cll.JaroWinklerLevel("family_std", 0.80), cll.JaroWinklerLevel("given_std", 0.80)
-    family_1, given_1 = cll.DamerauLevenshteinLevel("family_std", 1), cll.DamerauLevenshteinLevel("given_std", 1)
+    family_1, given_1 = (
+        cll.DamerauLevenshteinLevel("family_std", 1),
+        cll.DamerauLevenshteinLevel("given_std", 1),
+    )
     return CustomComparison(
         output_column_name="name",
         comparison_levels=[

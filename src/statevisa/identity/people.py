@@ -13,6 +13,8 @@ The comparison columns (`prepare`) are what `linkage` compares, the same on ever
 * ``given_phon``, ``family_phon``: a crude sound key (`phonetic`: consonant classes, no
   vowels, no repeats), because romanisations of one name differ (WANG, WONG; ZHENG, CHEANG)
   and Arabic and Hebrew script write no short vowels (محمد transliterates as MHMD);
+* ``given_skel``, ``family_skel``: the compact name with the vowels romanisations vary folded
+  and its consonants kept (`skeleton`: SOO, SU and SEO; HYEON and HYUN; YEONG and YOUNG);
 * ``dob`` (ISO) and ``dob_year``, ``dob_month``, ``dob_day``, to compare swapped day and month;
 * codes made canonical (``D`` is ``DEU``), document numbers as letters and digits only.
 """
@@ -140,16 +142,17 @@ def phonetic(column: pl.Expr) -> pl.Expr:
 
 
 SKELETON = (
-    ("OO", "U"), ("OU", "U"), ("EO", "U"), ("EU", "U"), ("EE", "I"), ("Y", "I"), ("([AEIOU])H([^AEIOU]|$)", "$1$2"),
-    ("([AEIOU])[AEIOU]+", "$1"),
+    ("OO", "U"), ("OU", "U"), ("EO", "U"), ("EU", "U"), ("EE", "I"), ("Y", "I"),
+    ("([AEIOU])H([^AEIOU]|$)", "$1$2"), ("([AEIOU])[AEIOU]+", "$1"),
 )  # fmt: skip
 """Rewrites, in order, that fold the vowels romanisations spell differently (module docstring)."""
 
 
 def skeleton(column: pl.Expr) -> pl.Expr:
     """A compact name with its vowels folded the way romanisations vary them, consonants kept:
-    SOO, SU and SEO give SU; HYEON, HYUN give HIUN; YEONG and YOUNG give IUNG; HEE, HUI and HI
-    give HI; SUH and SU, MAH and MA agree (an H closing a syllable dropped)."""
+    OO, OU, EO and EU as U, EE and Y as I, an H closing a syllable dropped, then a run of
+    vowels as its first. SOO, SU, SEO and SUH give SU; HYEON and HYUN give HIN; YEONG and YOUNG
+    give ING; JOONSOO and JUNSU give JUNSU; NATALYA and NATALIA give NATALI."""
     key = column
     for pattern, replacement in SKELETON:
         key = key.str.replace_all(pattern, replacement)
