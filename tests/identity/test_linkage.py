@@ -24,8 +24,8 @@ def test_pairs_and_clusters_reach_their_precision_and_recall() -> None:
         accuracy.of_pairs(linked.pairs, made.truth),
         accuracy.of_clusters(linked.clusters, made.truth),
     )
-    assert pairs.precision >= 0.99 and pairs.recall >= 0.95, pairs
-    assert clusters.precision >= 0.99 and clusters.recall >= 0.96, clusters
+    assert pairs.precision >= 0.99 and pairs.recall >= 0.96, pairs
+    assert clusters.precision >= 0.99 and clusters.recall >= 0.97, clusters
     assert linked.clusters.height == frame.height
     assert linked.pairs["match_probability"].min() >= 0.9  # type: ignore[operator]
 
@@ -39,6 +39,18 @@ def test_the_trained_model_and_its_charts_come_back_as_data() -> None:
     assert names == ["name", "dob", "country_of_birth", "sex", "document_number"]
     assert set(linked.charts) == {"match_weights", "m_u_parameters"}
     assert linked.charts["match_weights"]["data"]["values"]  # type: ignore[index]
+
+
+def test_an_agreeing_document_keeps_its_u_probability_in_the_saved_model() -> None:
+    frame, _ = prepared(400, 7)
+    documents = frame.select("document_number", "document_country").drop_nulls().n_unique()
+    assert linkage.document_u(frame) == 1 / documents
+    linked = linkage.link(DuckDBAPI(), frame, threshold=0.9)
+    comparisons = linked.model["comparisons"]
+    assert isinstance(comparisons, list)
+    document = next(c for c in comparisons if c["output_column_name"] == "document_number")
+    agree = next(level for level in document["comparison_levels"] if level.get("fix_u_probability"))
+    assert agree["u_probability"] == 1 / documents  # not splink's default once saved and loaded
 
 
 def test_comparisons_are_counted_per_blocking_rule_in_order() -> None:

@@ -44,6 +44,8 @@ def test_a_clean_input_is_prepared_into_comparison_columns() -> None:
         "name_sorted": "JURGEN MULLER",
         "given_phon": "SLKN",
         "family_phon": "ML",
+        "given_skel": "JURGEN",
+        "family_skel": "MULLER",
         "dob": "1986-03-15",
         "dob_year": "1986",
         "dob_month": "03",
@@ -65,6 +67,14 @@ def test_romanisations_share_a_sound_key() -> None:
     assert keys["family_phon"].to_list() == ["NK", "NK", "NK", "SNK"]
     arabic = people.name_columns(pl.Series(["محمد", "Muhammad"]), pl.Series(["x", "x"]))
     assert arabic["given_phon"].to_list() == ["MT", "MT"]
+
+
+def test_romanised_vowels_share_a_skeleton() -> None:
+    given = ["Soo-ho", "Suho", "Hyun", "Hyeon", "Young", "Yeong", "Joonsoo", "Junsu"]
+    keys = people.name_columns(pl.Series(given), pl.Series(["Suh", "Seo", "Mah", "Ma", "x", "x", "x", "x"]))
+    assert keys["given_skel"].to_list() == ["SUHO", "SUHO", "HIN", "HIN", "ING", "ING", "JUNSU", "JUNSU"]
+    assert keys["family_skel"].to_list()[:4] == ["SU", "SU", "MA", "MA"]
+    assert people.name_columns(pl.Series(["Maria"]), pl.Series(["Lopez"]))["given_skel"].to_list() == ["MARI"]
 
 
 def test_repeated_and_empty_ids_are_refused_by_row() -> None:

@@ -51,8 +51,14 @@ TRAIN_RECORDS = 250_000
 """Records the model is trained on (a seeded random sample when there are more): the
 parameters describe the data's error rates, which a quarter of a million records pin down;
 predicting then scores every record."""
+DOCUMENT_U = 1e-6
+"""u of an agreeing document when no table is at hand (`document_u` of a million documents)."""
 MIN_PHONETIC = 2
 """Sound keys shorter than this (GUO → K) agree by chance too often to count on their own."""
+MIN_PHONETIC_BOTH = 3
+"""Letters the two sound keys must have together when both names sound alike: a one-letter
+family key (CHO, JO → S; SEO, SUH → S) is specific enough beside a given name's key (JUNSU,
+JOONSOO → SNS)."""
 
 BLOCKING_RULES: tuple[tuple[str, BlockingRuleCreator], ...] = (
     ("document", block_on("document_number", "document_country")),
@@ -109,15 +115,30 @@ def _phonetic(column: str, other: str | None = None) -> str:
 
 def names_comparison() -> ComparisonCreator:
     """Given and family names judged together, because their errors come together: a record
-    written in another script or swapped in order disagrees on both at once."""
+    written in another script or swapped in order disagrees on both at once.
+
+    Levels that rest on one name agreeing carry that name's term frequency (CHUNG is shared
+    by many more people than SEOYEON), and an exact agreement of one name, or one edit (a
+    dropped or swapped letter), is kept apart from a Jaro-Winkler similarity: Jaro-Winkler
+    rewards a shared beginning, so SOFIA and SOFIA ANA, or HYEONDO and HYEONDONG, are "close"."""
     family_92, given_92 = cll.JaroWinklerLevel("family_std", 0.92), cll.JaroWinklerLevel("given_std", 0.92)
     family_80, given_80 = cll.JaroWinklerLevel("family_std", 0.80), cll.JaroWinklerLevel("given_std", 0.80)
+    family_1, given_1 = (
+        cll.DamerauLevenshteinLevel("family_std", 1),
+        cll.DamerauLevenshteinLevel("given_std", 1),
+    )
     return CustomComparison(
         output_column_name="name",
         comparison_levels=[
             cll.NullLevel("name_sorted"),
             cll.ExactMatchLevel("name_sorted", term_frequency_adjustments=True).configure(
                 label_for_charts="same names, in any order"
+            ),
+            cll.And(family_1, given_1).configure(label_for_charts="both names within one edit"),
+            cll.CustomLevel(
+                "(family_skel_l = family_skel_r and given_skel_l = given_skel_r) or"
+                " (family_skel_l = given_skel_r and given_skel_l = family_skel_r)",
+                "both names alike once romanised vowels are folded, either order",
             ),
             cll.And(family_92, given_92).configure(
                 label_for_charts="both names close (Jaro-Winkler >= 0.92)"
@@ -127,9 +148,9 @@ def names_comparison() -> ComparisonCreator:
                 label_for_charts="one name close, the other similar (>= 0.80)"
             ),
             cll.CustomLevel(
-                f"(({_phonetic('family_phon')}) and ({_phonetic('given_phon')})) or"
-                f" (({_phonetic('family_phon', 'given_phon')})"
-                f" and ({_phonetic('given_phon', 'family_phon')}))",
+                "((family_phon_l = family_phon_r and given_phon_l = given_phon_r) or"
+                " (family_phon_l = given_phon_r and given_phon_l = family_phon_r))"
+                f" and length(family_phon_l) + length(given_phon_l) >= {MIN_PHONETIC_BOTH}",
                 "both names sound alike (same sound keys, either order)",
             ),
             cll.And(family_92, cll.NullLevel("given_std")).configure(
@@ -138,7 +159,17 @@ def names_comparison() -> ComparisonCreator:
             cll.And(given_92, cll.NullLevel("family_std")).configure(
                 label_for_charts="given names close, family name missing on one record"
             ),
+            cll.ExactMatchLevel("family_std").configure(
+                label_for_charts="same family name, given names not",
+                tf_adjustment_column="family_std",
+                tf_adjustment_weight=1.0,
+            ),
             family_92.configure(label_for_charts="family name close, given names not"),
+            cll.ExactMatchLevel("given_std").configure(
+                label_for_charts="same given names, family name not",
+                tf_adjustment_column="given_std",
+                tf_adjustment_weight=1.0,
+            ),
             given_92.configure(label_for_charts="given names close, family name not"),
             cll.And(family_80, given_80).configure(label_for_charts="both names similar (>= 0.80)"),
             cll.CustomLevel(
@@ -150,8 +181,23 @@ def names_comparison() -> ComparisonCreator:
     )
 
 
-def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
-    """The comparisons, in the order charts show them."""
+def document_u(frame: pl.DataFrame) -> float:
+    """The u probability of the document level: one in the number of distinct documents (number
+    and issuing country) in `frame`, the chance two different people's documents agree if the
+    numbers seen were all equally likely (the real chance, for random numbers, is far smaller).
+
+    Random sampling cannot estimate it: among a few million random pairs no two share a
+    document, splink records the level as "not observed", and a model saved and loaded again
+    falls back to a default u near 1 in 1,000, which weighed an agreeing document at about 10
+    bits instead of about 20 and missed pairs with the same document and birth date whose names
+    are written in different scripts."""
+    documents = frame.select("document_number", "document_country").drop_nulls().n_unique()
+    return 1.0 / max(documents, 1)
+
+
+def comparisons(document_u: float = DOCUMENT_U) -> list[ComparisonCreator | dict[str, Any]]:
+    """The comparisons, in the order charts show them; `document_u` fixes the u probability of
+    an agreeing document (`document_u`)."""
     return [
         names_comparison(),
         CustomComparison(
@@ -190,7 +236,7 @@ def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
                 cll.CustomLevel(
                     "document_number_l = document_number_r and document_country_l = document_country_r",
                     "same number and issuing country",
-                ),
+                ).configure(u_probability=document_u, fix_u_probability=True),
                 cll.ElseLevel(),
             ],
             comparison_description="document",
@@ -198,12 +244,12 @@ def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
     ]
 
 
-def settings() -> SettingsCreator:
+def settings(document_u: float = DOCUMENT_U) -> SettingsCreator:
     """The model's settings: one object for every backend."""
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
-        comparisons=comparisons(),
+        comparisons=comparisons(document_u),
         blocking_rules_to_generate_predictions=[dict_or_rule for _, dict_or_rule in BLOCKING_RULES],
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
@@ -267,7 +313,9 @@ def link(db_api: DatabaseAPISubClass, frame: pl.DataFrame, threshold: float) -> 
     logging.getLogger("splink").setLevel(logging.ERROR)
     sample = frame.sample(TRAIN_RECORDS, seed=SEED) if frame.height > TRAIN_RECORDS else frame
     trainer = Linker(
-        db_api.register(sample.to_arrow(), dataset_display_name="training_sample"), settings(), log_level=None
+        db_api.register(sample.to_arrow(), dataset_display_name="training_sample"),
+        settings(document_u(frame)),
+        log_level=None,
     )
     train(trainer)
     model = trainer.misc.save_model_to_json()

@@ -13,11 +13,15 @@ The comparison columns (`prepare`) are what `linkage` compares, the same on ever
 * ``given_phon``, ``family_phon``: a crude sound key (`phonetic`: consonant classes, no
   vowels, no repeats), because romanisations of one name differ (WANG, WONG; ZHENG, CHEANG)
   and Arabic and Hebrew script write no short vowels (محمد transliterates as MHMD);
+* ``given_skel``, ``family_skel``: the compact name with the vowels romanisations vary folded
+  and its consonants kept (`skeleton`: SOO, SU and SEO; HYEON and HYUN; YEONG and YOUNG);
 * ``dob`` (ISO) and ``dob_year``, ``dob_month``, ``dob_day``, to compare swapped day and month;
 * codes made canonical (``D`` is ``DEU``), document numbers as letters and digits only.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import polars as pl
 
@@ -137,7 +141,27 @@ def phonetic(column: pl.Expr) -> pl.Expr:
     return key
 
 
-NAME_COLUMNS = ("given_std", "family_std", "name_sorted", "given_phon", "family_phon")
+SKELETON = (
+    ("OO", "U"), ("OU", "U"), ("EO", "U"), ("EU", "U"), ("EE", "I"), ("Y", "I"),
+    ("([AEIOU])H([^AEIOU]|$)", "$1$2"), ("([AEIOU])[AEIOU]+", "$1"),
+)  # fmt: skip
+"""Rewrites, in order, that fold the vowels romanisations spell differently (module docstring)."""
+
+
+def skeleton(column: pl.Expr) -> pl.Expr:
+    """A compact name with its vowels folded the way romanisations vary them, consonants kept:
+    OO, OU, EO and EU as U, EE and Y as I, an H closing a syllable dropped, then a run of
+    vowels as its first. SOO, SU, SEO and SUH give SU; HYEON and HYUN give HIN; YEONG and YOUNG
+    give ING; JOONSOO and JUNSU give JUNSU; NATALYA and NATALIA give NATALI."""
+    key = column
+    for pattern, replacement in SKELETON:
+        key = key.str.replace_all(pattern, replacement)
+    return key
+
+
+NAME_COLUMNS = (
+    "given_std", "family_std", "name_sorted", "given_phon", "family_phon", "given_skel", "family_skel",
+)  # fmt: skip
 
 
 def name_columns(given: pl.Series, family: pl.Series) -> pl.DataFrame:
@@ -151,15 +175,16 @@ def name_columns(given: pl.Series, family: pl.Series) -> pl.DataFrame:
             "f_sorted": f["sorted"],
             "given_phon": _phonetic_of(g["compact"]),
             "family_phon": _phonetic_of(f["compact"]),
+            "given_skel": _phonetic_of(g["compact"], skeleton),
+            "family_skel": _phonetic_of(f["compact"], skeleton),
         }
     ).with_columns(names.key_of(pl.col("g_sorted"), pl.col("f_sorted")).alias("name_sorted"))
     return frame.select(pl.col(name).replace("", None) for name in NAME_COLUMNS)
 
 
-def _phonetic_of(compact: pl.Series) -> pl.Series:
-    distinct = pl.DataFrame({"compact": compact.unique()}).with_columns(
-        phonetic(pl.col("compact")).alias("phon")
-    )
+def _phonetic_of(compact: pl.Series, key: Callable[[pl.Expr], pl.Expr] = phonetic) -> pl.Series:
+    """`key` of each compact name, computed once per distinct name."""
+    distinct = pl.DataFrame({"compact": compact.unique()}).with_columns(key(pl.col("compact")).alias("phon"))
     return pl.DataFrame({"compact": compact}).join(distinct, on="compact", how="left", maintain_order="left")[
         "phon"
     ]
