@@ -122,7 +122,7 @@ def _session(db: str | None, *, sequence: bool = True):  # type: ignore[no-untyp
     platform = open_platform(url, settings()) if sequence else Platform(url)
     click.get_current_context().call_on_close(platform.close)  # its connections end with the command
     if platform.sequencer is not None:
-        platform.sequencer(platform.sessions, _now())
+        platform.sequencer(platform.sessions, _now(), None)
     return platform
 
 
