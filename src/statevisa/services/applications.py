@@ -17,9 +17,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Select, Table, bindparam, insert, select, update
 from sqlalchemy.orm import aliased, defer
 
 from statevisa.cases.states import Actor, CaseState, check
@@ -206,10 +207,10 @@ def _inserted(ctx: Context, model: type[Application] | type[Case], values: dict[
     return new
 
 
-def _submittable(ctx: Context, given: Submission) -> tuple[ProgramVersion, Program]:
-    """The program and its approved version, refused as `approved_version` and
-    `employers.require_jurisdiction` refuse them (in that order), read in one query with the
-    state; the version comes without its files (`resolved_of` reads them once per content)."""
+@cache
+def _submittable_query() -> Select[Program, ProgramVersion, str]:
+    """Built once: making this statement (an aliased subquery, two outer joins) cost more CPU
+    than running it."""
     approved = aliased(ProgramVersion)
     newest = (
         select(approved.id)
@@ -219,13 +220,22 @@ def _submittable(ctx: Context, given: Submission) -> tuple[ProgramVersion, Progr
         .correlate(Program)
         .scalar_subquery()
     )
-    found = ctx.session.execute(
+    return (
         select(Program, ProgramVersion, Jurisdiction.kind)
         .select_from(Program)
         .outerjoin(ProgramVersion, ProgramVersion.id == newest)
-        .outerjoin(Jurisdiction, Jurisdiction.fips == given.state)
-        .where(Program.id == given.program_id)
+        .outerjoin(Jurisdiction, Jurisdiction.fips == bindparam("state"))
+        .where(Program.id == bindparam("program_id"))
         .options(defer(ProgramVersion.files))
+    )
+
+
+def _submittable(ctx: Context, given: Submission) -> tuple[ProgramVersion, Program]:
+    """The program and its approved version, refused as `approved_version` and
+    `employers.require_jurisdiction` refuse them (in that order), read in one query with the
+    state; the version comes without its files (`resolved_of` reads them once per content)."""
+    found = ctx.session.execute(
+        _submittable_query(), {"program_id": given.program_id, "state": given.state}
     ).first()
     if found is None:
         raise NotFoundError(problem("not-found", f"no program {given.program_id}", field="program"))
