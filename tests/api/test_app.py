@@ -23,7 +23,13 @@ def test_a_worker_serves_on_the_url_it_is_given_and_closes_its_platform(
     app = served()
     closed: list[bool] = []
     platform = app.state.api.platform
-    monkeypatch.setattr(platform, "close", lambda: closed.append(True))
+    close = platform.close
+
+    def closing() -> None:
+        closed.append(True)
+        close()
+
+    monkeypatch.setattr(platform, "close", closing)
     with TestClient(app) as client:
         assert client.get("/health").json()["status"] == "ok"
         assert client.get("/api/v1/applications").status_code == 401
