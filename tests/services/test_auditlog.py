@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
+import multiprocessing
 import threading
 import time
 from collections.abc import Iterator
@@ -15,7 +17,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select, text
 
-from statevisa.audit import checkpoint, merkle
+from statevisa.audit import checkpoint, merkle, note
 from statevisa.errors import StatevisaError
 from statevisa.services import applicants, auditlog
 from statevisa.services.context import Platform
@@ -23,6 +25,7 @@ from statevisa.store.models import AuditEvent, AuditLeaf
 from tests.platform import APPLICANT, CALIFORNIA, act
 
 SIGNER = auditlog.Signer("test.statevisa/audit", Ed25519PrivateKey.generate())
+NOW = dt.datetime(2026, 12, 6, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -153,7 +156,7 @@ def test_a_caller_arriving_during_a_run_is_covered_by_the_next_one(monkeypatch: 
     """Three callers, the first one's run held open: the second runs once for both latecomers."""
     release, runs = threading.Event(), list[int]()
 
-    def fake(sessions: object, now: object, signer: object) -> int:
+    def fake(sessions: object, now: object, signer: object, only: object = None) -> int:
         runs.append(len(runs))
         if len(runs) == 1:
             release.wait(30)
@@ -175,3 +178,56 @@ def test_a_caller_arriving_during_a_run_is_covered_by_the_next_one(monkeypatch: 
     for thread in (first, *late):
         thread.join(30)
     assert runs == [0, 1]
+
+
+def test_a_run_for_given_events_leaves_the_others_pending_for_a_full_run(logged: Platform) -> None:
+    """A unit hands the sequencer its own event ids; an event committed without its sequencer
+    (a process that died after its commit) waits for the next full run, then is logged."""
+    sequencer, logged.sequencer = logged.sequencer, None
+    orphan = applicants.NewApplicant("06", "Orphan", "Doe", document_number="X9", document_country="USA")
+    act(logged, APPLICANT, applicants.create, orphan)
+    logged.sequencer = sequencer
+    new = applicants.NewApplicant("06", "Dee", "Doe", document_number="X2", document_country="USA")
+    act(logged, APPLICANT, applicants.create, new)
+    with logged.session() as session:
+        after_unit = auditlog.verify(session, SIGNER.verifier)
+    assert after_unit.ok and (after_unit.tree_size, after_unit.pending) == (7, 1)
+    assert auditlog.sequence(logged.sessions, NOW, SIGNER, only=[]) == 0
+    assert auditlog.sequence(logged.sessions, NOW, SIGNER) == 1
+    with logged.session() as session:
+        found = auditlog.verify(session, SIGNER.verifier)
+    assert found.ok and (found.tree_size, found.events, found.pending) == (8, 8, 0)
+
+
+def _writer(url: str, pem: bytes, prefix: str, count: int) -> None:
+    """One server process: its own platform and sequencer, units from four threads."""
+    signer = auditlog.Signer(SIGNER.origin, note.load_private_key(pem))
+    opened = Platform(url, sequencer=auditlog.make_sequencer(signer))
+
+    def one(n: int) -> None:
+        new = applicants.NewApplicant(
+            "06", f"{prefix}{n}", "Doe", document_number=f"X{n}", document_country="USA"
+        )
+        act(opened, APPLICANT, applicants.create, new)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(one, range(count)))
+    opened.close()
+
+
+def test_server_processes_writing_at_once_keep_one_gapless_signed_log(logged: Platform) -> None:
+    """`statevisa serve --workers N`: each process sequences under the database's lock; the log
+    has every event once, in one order, every head verifies."""
+    pem = note.private_key_pem(SIGNER.key)
+    spawn = multiprocessing.get_context("spawn")
+    workers = [spawn.Process(target=_writer, args=(logged.url, pem, f"W{w}-", 12)) for w in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(240)
+    assert [worker.exitcode for worker in workers] == [0, 0, 0]
+    with logged.session() as session:
+        found = auditlog.verify(session, SIGNER.verifier)
+        logged_ids = session.scalars(select(AuditLeaf.event_id)).all()
+    assert found.ok and (found.tree_size, found.events, found.pending) == (42, 42, 0)
+    assert len(set(logged_ids)) == 42

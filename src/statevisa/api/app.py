@@ -9,7 +9,8 @@ The Cedar policy is validated when the app starts, so a bad policy stops the ser
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
@@ -24,7 +25,7 @@ from statevisa.api.routes import applications, audit, cases, cooperation, identi
 from statevisa.config import Settings
 from statevisa.errors import StatevisaError
 from statevisa.services.authz import check_policy
-from statevisa.services.context import Platform
+from statevisa.services.context import Platform, open_platform
 from statevisa.web.site import mount as mount_web
 
 PREFIX = "/api/v1"
@@ -59,4 +60,26 @@ def create_app(platform: Platform, settings: Settings, clock: Callable[[], dt.da
         return {"status": "ok", "version": __version__}
 
     mount_web(app, platform, settings, clock)
+    return app
+
+
+def served(url: str | None = None) -> FastAPI:
+    """The app as `statevisa serve` runs it, in each of its worker processes: a platform of its own on
+    `url` (else ``STATEVISA_DATABASE_URL``), with the configured keys, closed when the server stops.
+
+    Several processes may serve one database: each unit of work is its own transaction, and the
+    audit log is sequenced under the database's lock (`services.auditlog.sequence`)."""
+    from statevisa.config import settings
+    from statevisa.store.db import database_url
+
+    config = settings()
+    platform = open_platform(database_url(url), config, identity=True)
+    app = create_app(platform, config)
+
+    @asynccontextmanager
+    async def closing(_: object) -> AsyncIterator[None]:
+        yield
+        platform.close()
+
+    app.router.lifespan_context = closing
     return app

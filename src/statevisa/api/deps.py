@@ -90,7 +90,7 @@ def sequenced(request: Request) -> None:
     """
     state = api(request)
     if state.platform.sequencer is not None:
-        state.platform.sequencer(state.platform.sessions, state.clock())
+        state.platform.sequencer(state.platform.sessions, state.clock(), None)
 
 
 def create(

@@ -122,7 +122,7 @@ def _session(db: str | None, *, sequence: bool = True):  # type: ignore[no-untyp
     platform = open_platform(url, settings()) if sequence else Platform(url)
     click.get_current_context().call_on_close(platform.close)  # its connections end with the command
     if platform.sequencer is not None:
-        platform.sequencer(platform.sessions, _now())
+        platform.sequencer(platform.sessions, _now(), None)
     return platform
 
 
@@ -203,23 +203,39 @@ def export(db: str | None, out: Path) -> None:
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=Whole(minimum=1), default=8000, show_default=True, help="Port to listen on.")
-def serve(db: str | None, host: str, port: int) -> None:
+@click.option(
+    "--workers",
+    type=Whole(minimum=1),
+    default=1,
+    show_default=True,
+    help="Server processes sharing the port (one per core): each has its own connections, and the "
+    "audit log is sequenced under the database's lock, so any number of them may write.",
+)
+def serve(db: str | None, host: str, port: int, workers: int) -> None:
     """Serve the API (and the web pages) on the database; Ctrl-C stops it cleanly."""
+    import os
+
     import uvicorn
 
-    from statevisa.api.app import create_app
+    from statevisa.store.db import ENVIRONMENT, database_url
+
+    url = database_url(db)
+    say = f"statevisa on http://{host}:{port}/ (API under /api/v1, OpenAPI at /openapi.json); Ctrl-C stops it"
+    if workers == 1:
+        from statevisa.api.app import served
+
+        app = served(url)
+        click.echo(say, err=True)
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+        return
     from statevisa.config import settings
     from statevisa.services.context import open_platform
-    from statevisa.store.db import database_url
 
     config = settings()
-    platform = open_platform(database_url(db), config, identity=True)
-    app = create_app(platform, config)
-    click.echo(
-        f"statevisa on http://{host}:{port}/ (API under /api/v1, OpenAPI at /openapi.json); Ctrl-C stops it",
-        err=True,
+    config.require_secret()
+    open_platform(url, config, identity=True).close()  # a bad setting stops here, not in every worker
+    os.environ[ENVIRONMENT] = url  # each worker process opens its own platform on it
+    click.echo(f"{say}; {workers} worker processes", err=True)
+    uvicorn.run(
+        "statevisa.api.app:served", factory=True, workers=workers, host=host, port=port, log_level="warning"
     )
-    try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
-    finally:
-        platform.close()

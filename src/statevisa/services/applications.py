@@ -17,9 +17,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Select, Table, bindparam, insert, select, update
+from sqlalchemy.orm import aliased, defer
 
 from statevisa.cases.states import Actor, CaseState, check
 from statevisa.errors import ConflictError, InputError, NotFoundError, problem, renamed_fields
@@ -31,8 +33,17 @@ from statevisa.services import applicants, employers, hub
 from statevisa.services.authz import Resource
 from statevisa.services.context import Context
 from statevisa.services.pages import Page, keyset
-from statevisa.services.program_versions import approved_version, resolved_on
-from statevisa.store.models import Applicant, Application, Case, Event, JobOffer, Program, ProgramVersion
+from statevisa.services.program_versions import VersionStatus, resolved_of, resolved_on
+from statevisa.store.models import (
+    Applicant,
+    Application,
+    Case,
+    Event,
+    JobOffer,
+    Jurisdiction,
+    Program,
+    ProgramVersion,
+)
 
 SCORE_OUTPUTS = ("score", "points")
 MAX_INPUTS = 500
@@ -109,13 +120,13 @@ def submit(ctx: Context, given: Submission, *, receipt: bool = False) -> Applica
     With `receipt`, the view returned carries the decision and the identity findings but not the
     explanation tree (stored all the same; `get` returns it): what a submitter's answer needs,
     without encoding tens of kilobytes per submission.
+
+    The busiest write of the platform, so it is written for few round trips: the program, its
+    approved version (without its files: the rules are cached by content hash) and the state
+    are read in one query, and the application, its case and the case's two events are
+    inserted as Core statements, not through the ORM's unit of work (``bench/api.py``).
     """
-    version, program = approved_version(ctx, given.program_id)
-    employers.require_jurisdiction(ctx, given.state, "state", "state")
-    if program.jurisdiction not in ("US", given.state):
-        raise InputError(
-            problem("wrong-state", f"program {program.id} runs in {program.jurisdiction} only", field="state")
-        )
+    version, program = _submittable(ctx, given)
     if len(given.inputs) > MAX_INPUTS:
         raise InputError(problem("too-many-inputs", f"at most {MAX_INPUTS} inputs", field="inputs"))
     owner, person = ctx.principal.subject, None
@@ -130,8 +141,8 @@ def submit(ctx: Context, given: Submission, *, receipt: bool = False) -> Applica
                     field="applicant_id",
                 )
             )
-    county, facts = None, {}
-    resolved = resolved_on(version, ctx.today)
+    county, facts, employer_id = None, {}, None
+    resolved = resolved_of(ctx.session, version, ctx.today)
     policy = resolved.program
     eligible_name, score_name = decision_outputs(policy)
     if given.job_offer_id is not None:
@@ -144,7 +155,7 @@ def submit(ctx: Context, given: Submission, *, receipt: bool = False) -> Applica
                     field="job_offer_id",
                 )
             )
-        county, facts = offer.worksite_county, offer_facts(policy, offer)
+        county, facts, employer_id = offer.worksite_county, offer_facts(policy, offer), offer.employer_id
     row = Application(
         version_id=version.id,
         applicant_id=given.applicant_id,
@@ -153,10 +164,9 @@ def submit(ctx: Context, given: Submission, *, receipt: bool = False) -> Applica
         county=county,
         job_offer_id=given.job_offer_id,
         owner=owner,
-        inputs={},
-        outputs={},
         evaluated_on=ctx.today,
         submitted_at=ctx.now,
+        import_batch=None,
     )
     ctx.authorize("application.submit", resource(row), creating=True)
     values = {**facts, **given.inputs, "id": given.external_id or "application"}
@@ -165,23 +175,86 @@ def submit(ctx: Context, given: Submission, *, receipt: bool = False) -> Applica
     row.outputs, row.explanation = outputs, explanation
     row.eligible = bool(outputs[eligible_name])
     row.score = None if score_name is None else float(outputs[score_name])
-    ctx.session.add(row)
-    ctx.session.flush()
     identity = identity_checks(given, person, ctx.today)
-    case = open_case(ctx, row, program, version)
+    if identity:
+        row.explanation = {**explanation, "identity": identity}
+    row.id = _inserted(ctx, Application, {name: getattr(row, name) for name in _APPLICATION_COLUMNS})
+    case = open_case(ctx, row, program, version, employer_id)
     if person is not None and ctx.keyring is not None:
         matches = hub.check_in(ctx, row, case, person, ctx.keyring)
         identity["possible_duplicates"] = [
             {"state": m.state, "holding": m.holding, "matched": list(m.matched)} for m in matches
         ]
-    if identity:
-        row.explanation = {**(row.explanation or {}), "identity": identity}
+        row.explanation = {**explanation, "identity": identity}
+        ctx.session.execute(
+            update(Application).where(Application.id == row.id).values(explanation=row.explanation)
+        )
     ctx.audit("application.submit", resource(row), detail={"version": version.id, "eligible": row.eligible})
     found = view(row, case, program, version)
     if receipt and row.explanation is not None:
         kept = {key: value for key, value in row.explanation.items() if key != "explanation"}
         found = replace(found, explanation=kept)
     return found
+
+
+_APPLICATION_COLUMNS = tuple(column.key for column in Application.__table__.columns if column.key != "id")
+
+
+def _inserted(ctx: Context, model: type[Application] | type[Case], values: dict[str, Any]) -> int:
+    """Insert one row with a Core statement and return its new id (RETURNING, on both databases)."""
+    table = cast(Table, model.__table__)
+    new: int = ctx.session.execute(insert(table).returning(table.c.id), values).scalar_one()
+    return new
+
+
+@cache
+def _submittable_query() -> Select[Program, ProgramVersion, str]:
+    """Built once: making this statement (an aliased subquery, two outer joins) cost more CPU
+    than running it."""
+    approved = aliased(ProgramVersion)
+    newest = (
+        select(approved.id)
+        .where(approved.program_id == Program.id, approved.status == VersionStatus.APPROVED)
+        .order_by(approved.id.desc())
+        .limit(1)
+        .correlate(Program)
+        .scalar_subquery()
+    )
+    return (
+        select(Program, ProgramVersion, Jurisdiction.kind)
+        .select_from(Program)
+        .outerjoin(ProgramVersion, ProgramVersion.id == newest)
+        .outerjoin(Jurisdiction, Jurisdiction.fips == bindparam("state"))
+        .where(Program.id == bindparam("program_id"))
+        .options(defer(ProgramVersion.files))
+    )
+
+
+def _submittable(ctx: Context, given: Submission) -> tuple[ProgramVersion, Program]:
+    """The program and its approved version, refused as `approved_version` and
+    `employers.require_jurisdiction` refuse them (in that order), read in one query with the
+    state; the version comes without its files (`resolved_of` reads them once per content)."""
+    found = ctx.session.execute(
+        _submittable_query(), {"program_id": given.program_id, "state": given.state}
+    ).first()
+    if found is None:
+        raise NotFoundError(problem("not-found", f"no program {given.program_id}", field="program"))
+    program, version, kind = found
+    if version is None:
+        raise ConflictError(
+            problem(
+                "not-approved",
+                f"program {given.program_id} has no approved version: it takes no applications",
+                field="program",
+            )
+        )
+    if kind != "state":
+        raise InputError(problem("unknown-state", f"'{given.state}' is not a state FIPS code", field="state"))
+    if program.jurisdiction not in ("US", given.state):
+        raise InputError(
+            problem("wrong-state", f"program {program.id} runs in {program.jurisdiction} only", field="state")
+        )
+    return version, program
 
 
 def identity_checks(given: Submission, person: Applicant | None, on: dt.date) -> dict[str, Any]:
@@ -263,50 +336,52 @@ def decision_reason(program: Program, version: ProgramVersion, on: dt.date, elig
     return f"{program.id} {version.version} on {on}: eligible is {str(eligible).lower()}"
 
 
-def open_case(ctx: Context, row: Application, program: Program, version: ProgramVersion) -> Case:
+def open_case(
+    ctx: Context, row: Application, program: Program, version: ProgramVersion, employer_id: int | None
+) -> Case:
     """The case of a new application: submitted, then decided by the engine in the same breath."""
     target = CaseState.ELIGIBLE if row.eligible else CaseState.INELIGIBLE
     check(CaseState.SUBMITTED, target, Actor.SYSTEM)
-    employer_id = None
-    if row.job_offer_id is not None:
-        offer = ctx.session.get(JobOffer, row.job_offer_id)
-        employer_id = None if offer is None else offer.employer_id
     case = Case(
         application_id=row.id,
         state=target,
         jurisdiction=row.state,
         county=row.county,
         employer_id=employer_id,
+        allocation_id=None,
         opened_at=ctx.now,
         updated_at=ctx.now,
+        reporting_due=None,
     )
-    ctx.session.add(case)
-    ctx.session.flush()
+    case.id = _inserted(
+        ctx, Case, {c.key: getattr(case, c.key) for c in Case.__table__.columns if c.key != "id"}
+    )
     actor, role = ctx.principal.subject, str(ctx.principal.role)
     why = decision_reason(program, version, row.evaluated_on, bool(row.eligible))
-    ctx.session.add_all(
+    ctx.session.execute(
+        insert(cast(Table, Event.__table__)),
         [
-            Event(
-                case_id=case.id,
-                from_state=None,
-                to_state=CaseState.SUBMITTED,
-                actor=actor,
-                role=role,
-                reason="submitted",
-                details={},
-                at=ctx.now,
-            ),
-            Event(
-                case_id=case.id,
-                from_state=CaseState.SUBMITTED,
-                to_state=target,
-                actor="statevisa",
-                role=Actor.SYSTEM,
-                reason=why,
-                details={"version_id": version.id},
-                at=ctx.now,
-            ),
-        ]
+            {
+                "case_id": case.id,
+                "from_state": None,
+                "to_state": CaseState.SUBMITTED,
+                "actor": actor,
+                "role": role,
+                "reason": "submitted",
+                "details": {},
+                "at": ctx.now,
+            },
+            {
+                "case_id": case.id,
+                "from_state": CaseState.SUBMITTED,
+                "to_state": target,
+                "actor": "statevisa",
+                "role": Actor.SYSTEM,
+                "reason": why,
+                "details": {"version_id": version.id},
+                "at": ctx.now,
+            },
+        ],
     )
     return case
 

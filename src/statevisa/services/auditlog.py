@@ -17,12 +17,13 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import select, text
+from sqlalchemy import Row, Table, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from statevisa.audit import checkpoint, documents, events, merkle, note
@@ -70,7 +71,7 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def core_event(row: AuditEvent, index: int) -> events.AuditEvent:
+def core_event(row: AuditEvent | Row[Any], index: int) -> events.AuditEvent:
     return events.AuditEvent(
         index,
         row.at,
@@ -95,44 +96,71 @@ def _lock(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
 
 
-def sequence(sessions: sessionmaker[Session], now: dt.datetime, signer: Signer) -> int:
-    """Append every pending event to the log and sign the new head; return how many were appended."""
+_EVENTS = cast(Table, AuditEvent.__table__)
+_LEAVES = cast(Table, AuditLeaf.__table__)
+_CHECKPOINTS = cast(Table, AuditCheckpoint.__table__)
+
+
+def sequence(
+    sessions: sessionmaker[Session], now: dt.datetime, signer: Signer, only: Sequence[int] | None = None
+) -> int:
+    """Append pending events to the log and sign the new head; return how many were appended.
+
+    Every pending event, or with `only` those of these event ids that are still pending: what
+    the units that just committed wrote. Finding every pending event is an anti-join over the
+    whole event table (17 ms at 20,000 events on PostgreSQL, and growing with the log), which a
+    unit of work need not pay: it knows its own events. A full run (the API before a read of
+    the log, every CLI command) still picks up the events of a unit whose process died after
+    its commit. Core statements, not the ORM: this runs after every write.
+    """
+    if only is not None and not only:
+        return 0
     appended = 0
     while True:
         with transaction(sessions) as session:
             _lock(session)
-            pending = session.scalars(
-                select(AuditEvent)
-                .outerjoin(AuditLeaf, AuditLeaf.event_id == AuditEvent.id)
-                .where(AuditLeaf.idx.is_(None))
-                .order_by(AuditEvent.id)
+            query = (
+                select(_EVENTS)
+                .outerjoin(_LEAVES, _LEAVES.c.event_id == _EVENTS.c.id)
+                .where(_LEAVES.c.idx.is_(None))
+                .order_by(_EVENTS.c.id)
                 .limit(BATCH)
-            ).all()
+            )
+            if only is not None:
+                query = query.where(_EVENTS.c.id.in_(sorted(set(only))))
+            pending = session.execute(query).all()
             if not pending:
                 return appended
-            head = latest(session)
+            head = session.execute(
+                select(_CHECKPOINTS.c.tree_size, _CHECKPOINTS.c.frontier)
+                .order_by(_CHECKPOINTS.c.tree_size.desc())
+                .limit(1)
+            ).first()
             frontier = (
                 merkle.Frontier()
                 if head is None
                 else merkle.Frontier(head.tree_size, [base64.b64decode(h) for h in head.frontier])
             )
+            leaves = []
             for row in pending:
                 leaf = events.leaf_bytes(core_event(row, frontier.size))
                 digest = merkle.leaf_hash(leaf)
-                session.add(AuditLeaf(idx=frontier.size, event_id=row.id, leaf=leaf, leaf_hash=digest))
+                leaves.append({"idx": frontier.size, "event_id": row.id, "leaf": leaf, "leaf_hash": digest})
                 frontier.append(digest)
             root = frontier.root()
             signed = checkpoint.sign_checkpoint(
                 checkpoint.Checkpoint(signer.origin, frontier.size, root), signer.key
             )
-            session.add(
-                AuditCheckpoint(
-                    tree_size=frontier.size,
-                    root_hash=root,
-                    note=str(signed),
-                    frontier=[_b64(h) for h in frontier.hashes],
-                    signed_at=now,
-                )
+            session.execute(insert(_LEAVES), leaves)
+            session.execute(
+                insert(_CHECKPOINTS),
+                {
+                    "tree_size": frontier.size,
+                    "root_hash": root,
+                    "note": str(signed),
+                    "frontier": [_b64(h) for h in frontier.hashes],
+                    "signed_at": now,
+                },
             )
             appended += len(pending)
             if len(pending) < BATCH:
@@ -147,10 +175,12 @@ class Coalesced:
     Each unit of work calls the sequencer after it commits and returns only once its events are
     in the log. Under load, many threads commit at once; running `sequence` for each would
     queue them on the log's lock, one signed checkpoint and one database round trip per
-    request. Here a caller takes a ticket after its commit; a run remembers the last ticket
-    issued before it started, and a run that started after a caller's ticket has seen that
-    caller's commit, so the caller may return without running one itself. Every committed
-    event is still in the log before its unit returns; only the number of checkpoints falls.
+    request. Here a caller takes a ticket after its commit (leaving its event ids, if it
+    gives them); a run remembers the last ticket issued before it started and sequences the
+    ids left until then (every pending event, if a caller gave none), so a run that started
+    after a caller's ticket has that caller's events, and the caller may return without
+    running one itself. Every committed event is still in the log before its unit returns;
+    only the number of checkpoints falls.
     """
 
     def __init__(self, signer: Signer) -> None:
@@ -159,17 +189,33 @@ class Coalesced:
         self._running = threading.Lock()
         self._issued = 0
         self._covered = 0
+        self._ids: list[int] = []
+        self._everything = False
 
-    def __call__(self, sessions: sessionmaker[Session], now: dt.datetime) -> int:
+    def __call__(
+        self, sessions: sessionmaker[Session], now: dt.datetime, event_ids: Sequence[int] | None = None
+    ) -> int:
         with self._tickets:
             self._issued += 1
             ticket = self._issued
+            if event_ids is None:
+                self._everything = True
+            else:
+                self._ids.extend(event_ids)
         with self._running:
             if self._covered >= ticket:
                 return 0
             with self._tickets:
                 started = self._issued
-            appended = sequence(sessions, now, self.signer)
+                ids, everything = self._ids, self._everything
+                self._ids, self._everything = [], False
+            try:
+                appended = sequence(sessions, now, self.signer, None if everything else ids)
+            except BaseException:
+                with self._tickets:  # the next run takes them again
+                    self._ids.extend(ids)
+                    self._everything = self._everything or everything
+                raise
             self._covered = started
             return appended
 

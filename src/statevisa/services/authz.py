@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 import cedarpy
@@ -121,8 +121,16 @@ def check_policy() -> None:
     _policy()
 
 
+@lru_cache(maxsize=16_384)
 def allowed(principal: Principal, action: str, resource: Resource) -> bool:
-    """The policy's answer, nothing more."""
+    """The policy's answer, nothing more; remembered per (principal, action, resource).
+
+    The request Cedar sees is built from these three values alone (no context, no clock, no
+    stored record), and the policy is this package's file, read once: the same three always get
+    the same answer, so it is asked once per process (a policy error is raised, never kept).
+    Under load a submission asks the same question every time (the resource of a new record
+    has no id yet), which cost a Cedar evaluation and an entities document per request.
+    """
     policies, schema = _policy()
     user = {"type": "User", "id": principal.subject}
     target = {"type": resource.type, "id": resource.id}

@@ -37,8 +37,9 @@ if TYPE_CHECKING:
 
 M = TypeVar("M")
 S = TypeVar("S", bound=Select[Any])
-Sequencer = Callable[[sessionmaker[Session], dt.datetime], int]
-"""What runs after a commit that wrote audit events: sequence them into the log, sign a head."""
+Sequencer = Callable[[sessionmaker[Session], dt.datetime, Sequence[int] | None], int]
+"""What runs after a commit that wrote audit events: sequence them (these event ids, or every
+pending event when None) into the log, sign a head."""
 
 
 @dataclass
@@ -51,6 +52,8 @@ class Context:
     purpose: str
     keyring: Keyring | None = None
     audited: int = field(default=0)
+    written: list[AuditEvent] = field(default_factory=list)
+    """The audit events added, whose ids (given at the commit) the sequencer is handed."""
 
     @property
     def today(self) -> dt.date:
@@ -99,20 +102,20 @@ class Context:
         detail: dict[str, Any] | None = None,
     ) -> None:
         """Append one audit event: this caller did `action` to `resource`, touching `fields`."""
-        self.session.add(
-            AuditEvent(
-                at=self.now,
-                actor=self.principal.subject,
-                role=str(self.principal.role),
-                jurisdiction=self.principal.jurisdiction,
-                purpose=self.purpose,
-                action=action,
-                resource_type=resource.type,
-                resource_id=resource.id,
-                fields=sorted(set(fields)),
-                detail={str(key)[:64]: loggable(value) for key, value in sorted((detail or {}).items())[:32]},
-            )
+        row = AuditEvent(
+            at=self.now,
+            actor=self.principal.subject,
+            role=str(self.principal.role),
+            jurisdiction=self.principal.jurisdiction,
+            purpose=self.purpose,
+            action=action,
+            resource_type=resource.type,
+            resource_id=resource.id,
+            fields=sorted(set(fields)),
+            detail={str(key)[:64]: loggable(value) for key, value in sorted((detail or {}).items())[:32]},
         )
+        self.session.add(row)
+        self.written.append(row)
         self.audited += 1
 
 
@@ -168,7 +171,7 @@ class Platform:
             yield context
             hold_before_commit(session)
         if context.audited and self.sequencer is not None:
-            self.sequencer(self.sessions, now)
+            self.sequencer(self.sessions, now, [row.id for row in context.written])
 
     @contextmanager
     def session(self) -> Iterator[Session]:

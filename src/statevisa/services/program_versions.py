@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from statevisa.errors import ConflictError, InputError, NotFoundError, PolicyError, problem
 from statevisa.rules.model import Program as Policy
@@ -90,6 +91,35 @@ def _resolved(digest: str, files_json: str, on: dt.date) -> Resolved:
 def resolved_on(version: ProgramVersion, on: dt.date) -> Resolved:
     """The version's program with the values in force on `on`, cached: every submission needs it."""
     return _resolved(version.content_hash, json.dumps(version.files, sort_keys=True), on)
+
+
+_BY_CONTENT: dict[tuple[str, dt.date], Resolved] = {}
+_BY_CONTENT_MAX = 256
+
+
+def resolved_of(session: Session, version: ProgramVersion, on: dt.date) -> Resolved:
+    """`resolved_on` for a version read without its files: they are read (one query) only the first
+    time a content hash is met on a date, and checked against it.
+
+    A version's files never change after upload and its content hash is the SHA-256 of them, so
+    the hash names the rules; reading and re-serialising 35 KB of YAML per submission (the W
+    visa) to key the cache cost more than the rest of the lookup. Files that do not hash to the
+    stored hash (a row edited behind the platform's back) are resolved from what they say and
+    not remembered under the hash.
+    """
+    key = (version.content_hash, on)
+    found = _BY_CONTENT.get(key)
+    if found is not None:
+        return found
+    files: dict[str, str] = session.scalars(
+        select(ProgramVersion.files).where(ProgramVersion.id == version.id)
+    ).one()
+    found = _resolved(content_hash(files), json.dumps(files, sort_keys=True), on)
+    if content_hash(files) == version.content_hash:
+        if len(_BY_CONTENT) >= _BY_CONTENT_MAX:
+            _BY_CONTENT.clear()
+        _BY_CONTENT[key] = found
+    return found
 
 
 def check_files(files: Mapping[str, str]) -> dict[str, str]:

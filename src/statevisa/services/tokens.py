@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 import jwt
 
@@ -96,6 +97,26 @@ def issue(principal: Principal, secret: bytes, now: dt.datetime, ttl_seconds: in
 
 def verify(token: str, secret: bytes, now: dt.datetime) -> Principal:
     """The principal a token names, if this platform signed it and it has not expired."""
+    expires, issued, who, wrong = _checked(token, secret)
+    # times are checked against the edge's clock, not the library's, on every call
+    if not isinstance(expires, int) or expires <= now.timestamp():
+        raise UnauthenticatedError(problem("expired-token", "the bearer token has expired"))
+    if not isinstance(issued, int) or issued > now.timestamp() + CLOCK_SKEW:
+        raise UnauthenticatedError(problem("bad-token", "the bearer token was issued in the future"))
+    if who is None:
+        raise UnauthenticatedError(problem("bad-token", f"the bearer token's claims are not valid: {wrong}"))
+    return who
+
+
+@lru_cache(maxsize=4096)
+def _checked(token: str, secret: bytes) -> tuple[object, object, Principal | None, str]:
+    """A token's expiry, issue time, and principal (or why its claims are not one), once per token.
+
+    Everything here depends on the token's bytes and the secret alone, so a client sending the
+    same token with every request pays for the HMAC and the claim checks once (keyed by both: a
+    new secret verifies afresh); the times, which depend on the clock, are `verify`'s to check
+    on every call. A token that fails is not remembered (the error is raised, not returned).
+    """
     try:
         claims = jwt.decode(
             token,
@@ -106,16 +127,10 @@ def verify(token: str, secret: bytes, now: dt.datetime) -> Principal:
         )
     except jwt.PyJWTError as error:
         raise UnauthenticatedError(problem("bad-token", f"the bearer token is not valid: {error}")) from None
-    # times are checked against the edge's clock, not the library's
-    if not isinstance(claims.get("exp"), int) or claims["exp"] <= now.timestamp():
-        raise UnauthenticatedError(problem("expired-token", "the bearer token has expired"))
-    if not isinstance(claims.get("iat"), int) or claims["iat"] > now.timestamp() + CLOCK_SKEW:
-        raise UnauthenticatedError(problem("bad-token", "the bearer token was issued in the future"))
     try:
-        return check_principal(
+        who = check_principal(
             str(claims.get("sub")), str(claims.get("role")), str(claims.get("jur")), "token/"
         )
     except InputError as error:
-        raise UnauthenticatedError(
-            problem("bad-token", f"the bearer token's claims are not valid: {error}")
-        ) from None
+        return claims.get("exp"), claims.get("iat"), None, str(error)
+    return claims.get("exp"), claims.get("iat"), who, ""
