@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,7 +36,7 @@ import polars as pl
 from numpy.typing import NDArray
 
 from statevisa.selection.parallel import over_rows
-from statevisa.selection.siphash import CHUNK_ROWS, siphash24_strings
+from statevisa.selection.siphash import siphash24_strings
 
 SEED_MIN_BYTES = 16
 MIN_POSITIVE_WEIGHT = 1e-300
@@ -120,22 +121,49 @@ def _exponential_chunk(tags: NDArray[np.uint64]) -> NDArray[np.float64]:
 
 
 def race_keys(tags: NDArray[np.uint64], weights: NDArray[np.float64] | None) -> NDArray[np.float64]:
-    """Each entry's race key E / weight; an entry of weight 0 gets +inf and never wins."""
+    """Each entry's race key E / weight; an entry of weight 0 gets +inf and never wins.
+
+    Compiled (`statevisa.selection.compiled`: the same operations, one entry at a time in
+    registers), in slices on every core; `_exponential_chunk` is the same sequence in NumPy.
+    """
+    from statevisa.selection import compiled  # loads Numba: only the lottery needs it
+
     keys = np.empty(len(tags), dtype=np.float64)
+    if weights is not None and len(weights) != len(tags):
+        raise ValueError("one weight per entry is needed")
+    every = np.zeros(0, dtype=np.float64) if weights is None else np.ascontiguousarray(weights, np.float64)
 
     def work(start: int, stop: int) -> None:
-        for first in range(start, stop, CHUNK_ROWS):
-            last = min(first + CHUNK_ROWS, stop)
-            chunk = _exponential_chunk(tags[first:last])
-            if weights is not None:
-                weight = weights[first:last]
-                with np.errstate(divide="ignore", over="ignore"):
-                    np.divide(chunk, weight, out=chunk)
-                chunk[weight == 0] = np.inf
-            keys[first:last] = chunk
+        compiled.race_keys(tags[start:stop], every[start:stop] if len(every) else every, keys[start:stop])
 
     over_rows(len(tags), work)
     return keys
+
+
+def load_kernels() -> threading.Thread:
+    """Start loading the compiled kernels (`statevisa.selection.compiled`) in the background.
+
+    Importing Numba and loading the cached kernels costs about 0.8 s of one core, mostly
+    Python imports; started before the entry file is read, it overlaps the read, which
+    leaves the Python interpreter free while Polars parses. The caller joins the thread
+    before it returns; the first kernel call waits for it anyway (import and compile locks).
+    """
+
+    def load() -> None:
+        from statevisa.selection import compiled
+
+        compiled.warm()
+
+    thread = threading.Thread(target=load, name="load lottery kernels", daemon=True)
+    thread.start()
+    return thread
+
+
+def tags_repeat(tags: NDArray[np.uint64]) -> bool:
+    """Whether two entries share a tag (distinct tags prove the ids distinct), compiled."""
+    from statevisa.selection import compiled
+
+    return compiled.has_repeats(tags)
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,7 @@ def entries(
     With the draw's `seed`, ids are proved distinct through their 64-bit lottery tags
     (`lottery.entry_tags`), which the draw needs anyway: distinct tags mean distinct
     ids, and only when some tags collide are the ids compared as text. That replaces a
-    hash of 20 million strings by a count of 20 million distinct integers.
+    hash of 20 million strings by a compiled search for a repeated integer.
     """
     check = TableCheck(frame, source, "entry_id")
     if seed is None:
@@ -83,7 +83,7 @@ def entries(
     else:
         ids = check.identifiers("entry_id", unique=False)
         tags = lottery.entry_tags(seed, ids)
-        if pl.Series(tags).n_unique() < len(tags):
+        if lottery.tags_repeat(tags):
             check.unique_rows(["entry_id"], "duplicate-id", "duplicate id")
     weight = None if weight_column is None else check.weights(weight_column, MIN_POSITIVE_WEIGHT)
     check.raise_if_any()

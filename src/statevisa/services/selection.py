@@ -94,10 +94,14 @@ def _entries(
 ) -> tuple[pl.Series, NDArray[np.float64] | None, NDArray[np.uint64] | None]:
     """Read the entry table; the weight column is `weight_column`, else ``weight`` if present."""
     required = [*schemas.ENTRIES] + ([weight_column] if weight_column else [])
-    frame = read_table(path, required=required)
-    if weight_column is None and schemas.DEFAULT_WEIGHT_COLUMN in frame.columns:
-        weight_column = schemas.DEFAULT_WEIGHT_COLUMN
-    return schemas.entries(frame, str(path), weight_column, seed)
+    loading = lottery.load_kernels()  # overlaps the read: see `lottery.load_kernels`
+    try:
+        frame = read_table(path, required=required)
+        if weight_column is None and schemas.DEFAULT_WEIGHT_COLUMN in frame.columns:
+            weight_column = schemas.DEFAULT_WEIGHT_COLUMN
+        return schemas.entries(frame, str(path), weight_column, seed)
+    finally:
+        loading.join()
 
 
 @dataclass(frozen=True)

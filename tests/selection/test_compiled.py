@@ -1,0 +1,68 @@
+"""The compiled kernels against the NumPy and plain-Python transcriptions, bit for bit."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+
+from statevisa.selection import audit, compiled, lottery, parallel, siphash
+
+KEY = bytes(range(16))
+
+
+def test_race_keys_equal_the_numpy_sequence_bit_for_bit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "TASK_ROWS", 4099)
+    rng = np.random.default_rng(11)
+    tags = rng.integers(0, 2**64, size=50_000, dtype=np.uint64)
+    tags[:6] = [0, 2**64 - 1, 2**63, 1 << 12, 4095, 0x0123456789ABCDEF]
+    weights = rng.choice(np.array([0.0, 0.5, 1.0, 3.0, 1e-300, 1e6, 7.25]), size=len(tags))
+    expected = lottery._exponential_chunk(tags)
+    assert np.array_equal(lottery.race_keys(tags, None).view(np.uint64), expected.view(np.uint64))
+    with np.errstate(divide="ignore"):
+        weighted = expected / weights
+    weighted[weights == 0] = np.inf
+    assert np.array_equal(lottery.race_keys(tags, weights).view(np.uint64), weighted.view(np.uint64))
+
+
+def test_race_keys_take_integer_and_strided_weights() -> None:
+    tags = np.arange(10, dtype=np.uint64) << np.uint64(40)
+    weights = np.arange(20, dtype=np.int64)[::2]
+    expected = lottery.race_keys(tags, weights.astype(np.float64))
+    assert np.array_equal(lottery.race_keys(tags, weights.astype(np.float64)), expected)
+    with pytest.raises(ValueError, match="one weight per entry"):
+        lottery.race_keys(tags, np.ones(3))
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 3, 100, 5_000, 70_000])
+def test_a_repeated_tag_is_found_wherever_it_is(size: int) -> None:
+    tags = np.random.default_rng(size).integers(0, 2**64, size=size, dtype=np.uint64)
+    assert not compiled.has_repeats(tags)
+    if size:
+        for at in {0, size // 2, size - 1}:
+            assert compiled.has_repeats(np.insert(tags, (7 * at) % (size + 1), tags[at]))
+
+
+def test_zero_and_extreme_tags_are_values_like_any_other() -> None:
+    def repeats(values: list[int]) -> bool:
+        return compiled.has_repeats(np.array(values, dtype=np.uint64))
+
+    assert not repeats([0, 2**64 - 1, 1, 2**63])
+    assert repeats([0, 5, 0])
+    assert repeats([2**64 - 1, 3, 2**64 - 1])
+    spread = [0] + [(k << 50) | 7 for k in range(9000)]
+    assert not repeats(spread)
+    assert repeats([*spread, 8999 << 50 | 7])
+
+
+def test_inline_and_long_ids_hash_as_the_reference(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "TASK_ROWS", 5)
+    ids = ["", "a", "abcdefg", "abcdefgh", "abcdefghijkl", "abcdefghijklm", "é" * 6, "x" * 40, "日本"]
+    for column in (pl.Series(ids), pl.Series(ids[:7]), pl.Series(ids).slice(3, 5)):
+        got = siphash.siphash24_strings(KEY, column).tolist()
+        assert got == [audit.siphash24(KEY, value.encode()) for value in column.to_list()]
+
+
+def test_warming_up_loads_every_kernel() -> None:
+    compiled.warm()
+    lottery.load_kernels().join()
