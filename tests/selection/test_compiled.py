@@ -66,3 +66,42 @@ def test_inline_and_long_ids_hash_as_the_reference(monkeypatch: pytest.MonkeyPat
 def test_warming_up_loads_every_kernel() -> None:
     compiled.warm()
     lottery.load_kernels().join()
+
+
+@pytest.mark.parametrize(
+    ("ids", "plain"),
+    [
+        (["a", "bc", "abcdefghijkl"], True),
+        (["a", " b"], False),
+        (["a", "b\t"], False),
+        (["a", ""], False),
+        (["a", None], False),
+        (["a", "abcdefghijklm"], False),
+        (["a", "é"], False),
+        ([], False),
+    ],
+)
+def test_plain_ids_need_no_trimming_and_none_is_empty(ids: list[str | None], plain: bool) -> None:
+    assert siphash.plain_ids(pl.Series(ids, dtype=pl.String)) is plain
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        (["1", "4", "007", "0", "999999999999"], [1.0, 4.0, 7.0, 0.0, 999999999999.0]),
+        (["1", "2.5"], None),
+        (["1", "+2"], None),
+        (["1", ""], None),
+        (["1", None], None),
+        (["1", "1e3"], None),
+        (["1", "9999999999999"], None),
+        (["1", " 2"], None),
+    ],
+)
+def test_weights_written_as_digits_are_read_as_a_float_parse_reads_them(
+    text: list[str | None], numbers: list[float] | None
+) -> None:
+    got = siphash.view_digits(pl.Series(text, dtype=pl.String))
+    assert (got if got is None else got.tolist()) == numbers
+    if numbers is not None:
+        assert numbers == pl.Series(text).cast(pl.Float64).to_list()

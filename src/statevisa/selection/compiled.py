@@ -140,6 +140,38 @@ def hash_offsets(
 
 
 @_compiled
+def plain_views(views: NDArray[np.uint8], edge: NDArray[np.bool_]) -> bool:
+    """Whether every inline view (rows of 16 bytes) holds a non-empty value whose first and
+    last bytes cannot begin or end white space (`edge`, indexed by byte): trimming would
+    change nothing and no id is empty."""
+    for row in range(views.shape[0]):
+        length = np.int64(views[row, 0]) | (np.int64(views[row, 1]) << 8)
+        if length == 0 or length > 12 or views[row, 2] != 0 or views[row, 3] != 0:
+            return False
+        if edge[views[row, 4]] or edge[views[row, 3 + length]]:
+            return False
+    return True
+
+
+@_compiled
+def parse_digits(views: NDArray[np.uint8], out: NDArray[np.float64]) -> bool:
+    """Read inline values of 1 to 12 ASCII digits as numbers (exact: below 2**53); False, with
+    `out` partly written, as soon as a value is anything else."""
+    for row in range(views.shape[0]):
+        length = np.int64(views[row, 0]) | (np.int64(views[row, 1]) << 8)
+        if length == 0 or length > 12 or views[row, 2] != 0 or views[row, 3] != 0:
+            return False
+        value = np.int64(0)
+        for at in range(4, 4 + length):
+            digit = np.int64(views[row, at]) - 48
+            if digit < 0 or digit > 9:
+                return False
+            value = value * 10 + digit
+        out[row] = float(value)
+    return True
+
+
+@_compiled
 def exponential(tag: Any) -> float:
     """E = -ln(u), u = (2 * (tag >> 12) + 1) / 2**53: `lottery.exponential_variates`, one tag."""
     x = float((tag >> _S12) * _U(2) + _ONE)
@@ -277,6 +309,8 @@ def warm() -> None:
     data = np.frombuffer(b"a", dtype=np.uint8)
     tags = np.zeros(2, dtype=np.uint64)
     hash_views(key, key, views, tags)
+    plain_views(views.view(np.uint8), np.zeros(256, dtype=np.bool_))
+    parse_digits(views.view(np.uint8), np.empty(2))
     hash_offsets(key, key, offsets, data, tags[:1])
     race_keys(tags, np.ones(2), np.empty(2))
     has_repeats(tags)

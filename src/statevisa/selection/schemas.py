@@ -19,6 +19,7 @@ from statevisa.selection.inputs import TableCheck, positions
 from statevisa.selection.lottery import MIN_POSITIVE_WEIGHT
 from statevisa.selection.market import Preferences, Priorities
 from statevisa.selection.rounds import priority_order, priority_ranks
+from statevisa.selection.siphash import plain_ids, view_digits
 
 SCORES = ("applicant_id", "score")
 ENTRIES = ("entry_id",)
@@ -81,11 +82,16 @@ def entries(
         ids = check.identifiers("entry_id", unique=True)
         tags = None
     else:
-        ids = check.identifiers("entry_id", unique=False)
+        raw = frame["entry_id"]
+        ids = raw if plain_ids(raw) else check.identifiers("entry_id", unique=False)
         tags = lottery.entry_tags(seed, ids)
         if lottery.tags_repeat(tags):
             check.unique_rows(["entry_id"], "duplicate-id", "duplicate id")
-    weight = None if weight_column is None else check.weights(weight_column, MIN_POSITIVE_WEIGHT)
+    weight = None
+    if weight_column is not None:  # whole numbers as digits are valid weights: no check to run
+        weight = view_digits(frame[weight_column]) if seed is not None else None
+        if weight is None:
+            weight = check.weights(weight_column, MIN_POSITIVE_WEIGHT)
     check.raise_if_any()
     return ids, weight, tags
 

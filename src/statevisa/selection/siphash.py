@@ -137,6 +137,51 @@ def may_need_trim(text: pl.Series) -> bool:
     return False
 
 
+def plain_ids(text: pl.Series) -> bool:
+    """Whether every value of a text column is present, non-empty, at most 12 bytes and free of
+    white space at either end: then the column is its own trimmed, checked ids. Read from the
+    views by a compiled loop; any other column answers False (the caller checks it in full)."""
+    from statevisa.selection import compiled
+
+    if text.dtype != pl.String or text.null_count() or not len(text):
+        return False
+    for array in arrow_arrays(text):
+        views = _view_bytes(array)
+        if views is None or not compiled.plain_views(views, _EDGE):
+            return False
+    return True
+
+
+def view_digits(text: pl.Series) -> NDArray[np.float64] | None:
+    """A text column whose every value is 1 to 12 ASCII digits, as numbers (what a float parse
+    gives, exactly); None for any other column, which the caller parses and checks in full."""
+    from statevisa.selection import compiled
+
+    if text.dtype != pl.String or text.null_count() or not len(text):
+        return None
+    out = np.empty(len(text), dtype=np.float64)
+    start = 0
+    for array in arrow_arrays(text):
+        views = _view_bytes(array)
+        if views is None or not compiled.parse_digits(views, out[start : start + len(array)]):
+            return None
+        start += len(array)
+    return out
+
+
+def _view_bytes(array: pa.Array) -> NDArray[np.uint8] | None:
+    """The 16-byte views of a string-view array with no missing value, one row each; else None."""
+    import pyarrow as pa
+
+    if not pa.types.is_string_view(array.type) or array.null_count:
+        return None
+    buffer = array.buffers()[1]
+    if buffer is None:
+        return None
+    views = np.frombuffer(buffer, dtype=np.uint8).reshape(-1, VIEW_BYTES)
+    return views[array.offset : array.offset + len(array)]
+
+
 def _hash_array(k0: int, k1: int, array: pa.Array, out: NDArray[np.uint64]) -> None:
     """Hash one Arrow text array into `out`, compiled: from its views when every value fits
     in one, else from its offsets and data."""
