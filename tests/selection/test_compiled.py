@@ -105,3 +105,30 @@ def test_weights_written_as_digits_are_read_as_a_float_parse_reads_them(
     assert (got if got is None else got.tolist()) == numbers
     if numbers is not None:
         assert numbers == pl.Series(text).cast(pl.Float64).to_list()
+
+
+@pytest.mark.parametrize("slots", [0, 1, 7, 100, 999, 1000, 5000])
+def test_the_cut_off_search_orders_as_the_full_sort(slots: int) -> None:
+    rng = np.random.default_rng(slots)
+    keys = rng.choice(np.array([0.0, 0.25, 0.5, 1.0, 1.0 + 2**-52, 3.0, 1e-300, 1e300, np.inf]), size=1000)
+    keys[::3] = rng.exponential(size=len(keys[::3]))
+    tags = rng.integers(0, 4, size=len(keys), dtype=np.uint64)
+    ids = pl.Series([f"e{i}" for i in range(len(keys))])
+    everyone = np.ones(len(keys), dtype=np.bool_)  # an explicit `eligible` takes the sorting path
+    expected = lottery.order_by_key(keys, tags, ids, slots, everyone)
+    assert np.array_equal(lottery.order_by_key(keys, tags, ids, slots), expected)
+    found = compiled.smallest(keys, slots)
+    assert found is not None and bool((np.diff(found) > 0).all())
+    assert len(found) >= min(slots, int(np.isfinite(keys).sum()))
+
+
+@pytest.mark.parametrize("bad", [-1.0, -0.0, np.nan])
+def test_the_cut_off_search_leaves_negative_and_nan_keys_to_the_sort(bad: float) -> None:
+    keys = np.array([0.5, bad, 0.25])
+    assert compiled.smallest(keys, 1) is None
+    ids = pl.Series(["a", "b", "c"])
+    tags = np.zeros(3, dtype=np.uint64)
+    assert (
+        lottery.order_by_key(keys, tags, ids, 1).tolist()
+        == lottery.order_by_key(keys, tags, ids, 1, np.ones(3, dtype=np.bool_)).tolist()
+    )

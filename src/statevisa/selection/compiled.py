@@ -42,7 +42,7 @@ _C2, _C3 = _U(0x6C7967656E657261), _U(0x7465646279746573)
 _FF, _BYTE, _LOW32 = _U(0xFF), _U(8), _U(0xFFFFFFFF)
 _R13, _R16, _R17, _R21, _R32 = _U(13), _U(16), _U(17), _U(21), _U(32)
 _L13, _L16, _L17, _L21 = _U(51), _U(48), _U(47), _U(43)
-_S12, _S56, _ONE, _ZERO = _U(12), _U(56), _U(1), _U(0)
+_S12, _S56, _S63, _ONE, _ZERO = _U(12), _U(56), _U(63), _U(1), _U(0)
 LN2 = float.fromhex("0x1.62e42fefa39efp-1")
 SQRT2 = float.fromhex("0x1.6a09e667f3bcdp+0")
 _SERIES = tuple(1.0 / (2 * k + 1) for k in range(12))
@@ -204,6 +204,44 @@ def race_keys(tags: NDArray[np.uint64], weights: NDArray[np.float64], out: NDArr
 
 
 @_compiled
+def key_histogram(keys: NDArray[np.float64], shift: Any, counts: NDArray[np.int64]) -> bool:
+    """Count finite keys by the top bits of their IEEE-754 patterns (ordered like the keys
+    themselves when no sign bit is set); +inf is left out. False on a negative key or NaN."""
+    bits = keys.view(np.uint64)
+    for row in range(len(keys)):
+        key = keys[row]
+        if key != key or bits[row] >> _S63 != _ZERO:  # NaN, or a sign bit (-0.0 too)
+            return False
+        if key != math.inf:
+            counts[bits[row] >> shift] += 1
+    return True
+
+
+@_compiled
+def keys_in_bucket(keys: NDArray[np.float64], shift: Any, bucket: Any, out: NDArray[np.float64]) -> None:
+    """Copy to `out` (sized by `key_histogram`) the keys of one bucket, in row order."""
+    bits = keys.view(np.uint64)
+    at = 0
+    for row in range(len(keys)):
+        if bits[row] >> shift == bucket:
+            out[at] = keys[row]
+            at += 1
+
+
+@_compiled
+def rows_at_most(keys: NDArray[np.float64], threshold: float, out: NDArray[np.int64]) -> int:
+    """Write to `out` the rows whose key is finite and at most `threshold`; return how many."""
+    at = 0
+    for row in range(len(keys)):
+        key = keys[row]
+        if key <= threshold and key != math.inf:
+            if at < len(out):
+                out[at] = row
+            at += 1
+    return at
+
+
+@_compiled
 def bucket_counts(tags: NDArray[np.uint64], shift: Any, counts: NDArray[np.int64]) -> None:
     """Add to ``counts[b]`` the number of tags whose top bits (``tag >> shift``) are b."""
     for row in range(len(tags)):
@@ -312,5 +350,44 @@ def warm() -> None:
     plain_views(views.view(np.uint8), np.zeros(256, dtype=np.bool_))
     parse_digits(views.view(np.uint8), np.empty(2))
     hash_offsets(key, key, offsets, data, tags[:1])
-    race_keys(tags, np.ones(2), np.empty(2))
+    keys = np.ones(2)
+    race_keys(tags, keys, keys)
+    smallest(keys, 1)
     has_repeats(tags)
+
+
+KEY_BITS = 18
+"""Buckets of the cut-off search: the sign, the 11 exponent bits and 6 mantissa bits of a key."""
+
+
+def smallest(keys: NDArray[np.float64], slots: int) -> NDArray[np.int64] | None:
+    """The rows, in row order, of the `slots` smallest finite keys and of every key equal to
+    the last of them; None when some key is negative or NaN (the caller sorts those).
+
+    The cut-off is the exact slots-th smallest key: a histogram of the keys' top bits finds
+    its bucket, and only that bucket's keys are partitioned. No copy of the keys is made,
+    where a partition or a Polars `bottom_k` copied all of them (page faults on 160 MB).
+    """
+    keys = np.ascontiguousarray(keys, dtype=np.float64)
+    shift = _U(64 - KEY_BITS)
+    counts = np.zeros(1 << KEY_BITS, dtype=np.int64)
+    if not key_histogram(keys, shift, counts):
+        return None
+    count = int(counts.sum())
+    take = min(slots, count)
+    if take == 0:
+        return np.zeros(0, dtype=np.int64)
+    threshold = math.inf
+    if take < count:
+        cumulative = np.cumsum(counts)
+        bucket = int(np.searchsorted(cumulative, take))
+        rank = take - (int(cumulative[bucket - 1]) if bucket else 0) - 1
+        inside = np.empty(int(counts[bucket]), dtype=np.float64)
+        keys_in_bucket(keys, shift, _U(bucket), inside)
+        threshold = float(np.partition(inside, rank)[rank])
+    rows = np.empty(take + 64, dtype=np.int64)
+    found = rows_at_most(keys, threshold, rows)
+    if found > len(rows):  # many keys tied at the cut-off
+        rows = np.empty(found, dtype=np.int64)
+        rows_at_most(keys, threshold, rows)
+    return rows[:found]

@@ -235,6 +235,12 @@ def order_by_key(
     Rows with an infinite key (weight 0) are never chosen; `eligible` restricts
     the race further (the H-1B advanced-degree round).
     """
+    if eligible is None and len(keys):
+        from statevisa.selection import compiled
+
+        found = compiled.smallest(keys, slots)
+        if found is not None:
+            return _in_order(found, keys, tags, entry_ids)[:slots].astype(np.int64, copy=False)
     usable = np.isfinite(keys)
     if eligible is not None:
         usable &= eligible
@@ -249,13 +255,20 @@ def order_by_key(
         rows = np.flatnonzero((keys <= threshold) & usable)
     else:
         rows = np.flatnonzero(usable)
+    return _in_order(rows, keys, tags, entry_ids)[:take].astype(np.int64, copy=False)
+
+
+def _in_order(
+    rows: NDArray[np.int64], keys: NDArray[np.float64], tags: NDArray[np.uint64], entry_ids: pl.Series
+) -> NDArray[np.int64]:
+    """`rows` sorted by (key, tag, id bytes)."""
     order = np.lexsort((tags[rows], keys[rows]))
     ranked = rows[order]
     ranked_keys, ranked_tags = keys[ranked], tags[ranked]
     tied = (ranked_keys[1:] == ranked_keys[:-1]) & (ranked_tags[1:] == ranked_tags[:-1])
     if tied.any():
         ranked = _break_full_ties(ranked, keys, tags, entry_ids)
-    return ranked[:take].astype(np.int64, copy=False)
+    return ranked
 
 
 def _break_full_ties(
