@@ -132,3 +132,21 @@ def test_the_cut_off_search_leaves_negative_and_nan_keys_to_the_sort(bad: float)
         lottery.order_by_key(keys, tags, ids, 1).tolist()
         == lottery.order_by_key(keys, tags, ids, 1, np.ones(3, dtype=np.bool_)).tolist()
     )
+
+
+def test_keys_written_over_the_weights_equal_keys_in_a_new_array() -> None:
+    tags = np.random.default_rng(5).integers(0, 2**64, size=1000, dtype=np.uint64)
+    weights = np.tile(np.array([0.0, 1.0, 2.5, 4.0]), 250)
+    expected = lottery.race_keys(tags, weights)
+    assert weights[1] == 1.0  # untouched without in_place
+    reused = lottery.race_keys(tags, weights, in_place=True)
+    assert reused is weights and np.array_equal(reused, expected)
+    frozen = np.tile(np.array([1.0, 2.0]), 500)
+    frozen.flags.writeable = False
+    assert lottery.race_keys(tags, frozen, in_place=True) is not frozen
+    ids = pl.Series([f"e{i}" for i in range(1000)])
+    fresh = np.tile(np.array([0.0, 1.0, 2.5, 4.0]), 250)
+    assert np.array_equal(
+        lottery.draw(b"s" * 16, ids, 10, fresh.copy()).winners,
+        lottery.draw(b"s" * 16, ids, 10, fresh, reuse_weights=True).winners,
+    )

@@ -120,18 +120,24 @@ def _exponential_chunk(tags: NDArray[np.uint64]) -> NDArray[np.float64]:
     return result
 
 
-def race_keys(tags: NDArray[np.uint64], weights: NDArray[np.float64] | None) -> NDArray[np.float64]:
+def race_keys(
+    tags: NDArray[np.uint64], weights: NDArray[np.float64] | None, *, in_place: bool = False
+) -> NDArray[np.float64]:
     """Each entry's race key E / weight; an entry of weight 0 gets +inf and never wins.
 
     Compiled (`statevisa.selection.compiled`: the same operations, one entry at a time in
     registers), in slices on every core; `_exponential_chunk` is the same sequence in NumPy.
+    `in_place` lets the keys overwrite a writable float64 `weights` array the caller no
+    longer needs: at 20 million entries a new array is 160 MB of fresh pages, whose faults
+    cost more than computing the keys.
     """
     from statevisa.selection import compiled  # loads Numba: only the lottery needs it
 
-    keys = np.empty(len(tags), dtype=np.float64)
     if weights is not None and len(weights) != len(tags):
         raise ValueError("one weight per entry is needed")
     every = np.zeros(0, dtype=np.float64) if weights is None else np.ascontiguousarray(weights, np.float64)
+    reuse = in_place and weights is not None and every is weights and every.flags.writeable
+    keys = every if reuse else np.empty(len(tags), dtype=np.float64)
 
     def work(start: int, stop: int) -> None:
         compiled.race_keys(tags[start:stop], every[start:stop] if len(every) else every, keys[start:stop])
@@ -186,6 +192,7 @@ def draw(
     weights: NDArray[np.float64] | None = None,
     *,
     tags: NDArray[np.uint64] | None = None,
+    reuse_weights: bool = False,
 ) -> Draw:
     """Draw min(`slots`, entries of positive weight) distinct winners, in draw order.
 
@@ -194,7 +201,9 @@ def draw(
     else ValueError, since a smaller one would overflow the race key and drop
     the entry silently. `weights=None` means all 1. `tags`, when given, are
     `entry_tags(seed, entry_ids)` already computed (the edge uses them to prove
-    the ids distinct), so 20 million ids are not hashed twice.
+    the ids distinct), so 20 million ids are not hashed twice. With `reuse_weights`
+    the keys may be written over `weights` (see `race_keys`): the caller's array then
+    holds the keys, so pass it only when the weights are not needed afterwards.
     """
     if slots < 0:
         raise ValueError("slots must be non-negative")
@@ -206,7 +215,7 @@ def draw(
         tags = entry_tags(seed, entry_ids)
     elif len(tags) != len(entry_ids):
         raise ValueError("one tag per entry is needed")
-    keys = race_keys(tags, weights)
+    keys = race_keys(tags, weights, in_place=reuse_weights)
     return Draw(winners=order_by_key(keys, tags, entry_ids, slots), tags=tags, keys=keys)
 
 

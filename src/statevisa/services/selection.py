@@ -129,7 +129,7 @@ def draw_lottery(
     check_output(out, inputs=[entries])
     ids, weights, tags = _entries(entries, weight_column, seed)
     with busy(f"drawing from {len(ids):,} entries", len(ids)):
-        result = lottery.draw(seed, ids, slots, weights, tags=tags)
+        result = lottery.draw(seed, ids, slots, weights, tags=tags, reuse_weights=True)
     winners = pl.DataFrame(
         {
             "entry_id": ids.gather(result.winners),
@@ -188,7 +188,7 @@ def verify_lottery(
     ids, weights, tags = _entries(entries, weight_column, seed)
     wanted = len(published_ids) if slots is None else slots
     with busy(f"replaying the draw over {len(ids):,} entries", len(ids)):
-        replay = lottery.draw(seed, ids, wanted, weights, tags=tags)
+        replay = lottery.draw(seed, ids, wanted, weights, tags=tags, reuse_weights=True)
     expected_ids = ids.gather(replay.winners)
     bad_order = np.flatnonzero(published_order != np.arange(1, len(published_order) + 1))
     difference = lottery.first_discrepancy(expected_ids, published_ids)
