@@ -163,7 +163,9 @@ class TableCheck:
             lengths = runs.struct.field("len").to_numpy().astype(np.int64)
             first = np.zeros(len(values), dtype=np.int64)
             np.cumsum(lengths[:-1], out=first[1:])
-            codes = np.repeat(np.arange(len(values), dtype=np.int64), lengths)
+            codes = np.zeros(len(raw), dtype=np.int64)
+            codes[first[1:]] = 1
+            np.cumsum(codes, out=codes)
             distinct, together = values, True
         else:
             together = False

@@ -58,12 +58,6 @@ class Market:
         """The applicant of each entry."""
         return np.repeat(np.arange(self.n_applicants, dtype=np.int64), np.diff(self.start))
 
-    def owner_of(self, entries: NDArray[np.int64]) -> NDArray[np.int64]:
-        """The applicant of each of `entries`, by binary search in `start` (for a few entries,
-        cheaper than `applicant_of`, which writes one value per entry of the market)."""
-        found: NDArray[np.int64] = np.searchsorted(self.start, entries, side="right") - 1
-        return found
-
     def rank_of(self) -> NDArray[np.int64]:
         """Each entry's position in its applicant's list (0 = most preferred)."""
         return np.arange(len(self.program), dtype=np.int64) - np.repeat(self.start[:-1], np.diff(self.start))
@@ -82,7 +76,7 @@ def applicant_proposing(market: Market) -> NDArray[np.int64]:
     """
     capacity = market.capacity
     stride = _stride(market)
-    applicant_of = market.owner_of  # of the few entries that need it: no array over all entries
+    applicant_of = market.applicant_of()
     next_entry = market.start[:-1].copy()
     end = market.start[1:]
     held_keys = np.zeros(0, dtype=np.int64)
@@ -111,7 +105,7 @@ def applicant_proposing(market: Market) -> NDArray[np.int64]:
             full, surplus = touched[over], excess[over]
             run_end = np.searchsorted(held_keys, (full + 1) * stride)
             evict = _ranges(run_end - surplus, surplus)
-            rejected = np.concatenate([rejected, applicant_of(held_entries[evict])])
+            rejected = np.concatenate([rejected, applicant_of[held_entries[evict]]])
             held_keys = np.delete(held_keys, evict)
             held_entries = np.delete(held_entries, evict)
             count[full] = capacity[full]
@@ -120,7 +114,7 @@ def applicant_proposing(market: Market) -> NDArray[np.int64]:
             worst = held_keys[np.searchsorted(held_keys, (filled + 1) * stride) - 1]
             threshold[filled] = worst - filled * stride
         free = rejected[next_entry[rejected] < end[rejected]]
-    return _assignment(market, held_entries, applicant_of(held_entries))
+    return _assignment(market, held_entries, applicant_of)
 
 
 def program_proposing(market: Market) -> NDArray[np.int64]:
@@ -241,9 +235,9 @@ def _ranges(starts: NDArray[np.int64], lengths: NDArray[np.int64]) -> NDArray[np
 
 
 def _assignment(
-    market: Market, held_entries: NDArray[np.int64], holders: NDArray[np.int64]
+    market: Market, held_entries: NDArray[np.int64], applicant_of: NDArray[np.int64]
 ) -> NDArray[np.int64]:
-    """Turn the held entries, held by `holders`, into a program per applicant."""
+    """Turn the held entries into a program per applicant."""
     result = np.full(market.n_applicants, UNMATCHED, dtype=np.int64)
-    result[holders] = market.program[held_entries]
+    result[applicant_of[held_entries]] = market.program[held_entries]
     return result

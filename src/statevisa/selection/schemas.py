@@ -149,7 +149,7 @@ def preferences(
         order = np.lexsort((rank, applicant))
         applicant, program, rank = applicant[order], program[order], rank[order]
         rank_twice = bool(((applicant[1:] == applicant[:-1]) & (rank[1:] == rank[:-1])).any())
-    program_twice = _repeats_within(applicant, program, len(programs), first_row if together else None)
+    program_twice = _repeats_within(applicant, program, len(programs))
     if rank_twice or program_twice:
         if program_twice:
             check.unique_rows(
@@ -164,24 +164,21 @@ def preferences(
 
 def _ranks_increase(rank: NDArray[np.int64], first_row: NDArray[np.int64]) -> bool:
     """Whether ranks strictly increase within each applicant's run of rows (runs start at `first_row`)."""
-    rising = rank[1:] > rank[:-1]  # no temporary array of differences
+    rising = np.diff(rank) > 0
     rising[first_row[1:] - 1] = True
     return bool(rising.all())
 
 
-def _repeats_within(
-    group: NDArray[np.int64], value: NDArray[np.int64], values: int, first: NDArray[np.int64] | None = None
-) -> bool:
+def _repeats_within(group: NDArray[np.int64], value: NDArray[np.int64], values: int) -> bool:
     """Whether some group holds one value twice (`group` sorted, `value` in ``range(values)``).
 
-    `first`, when given, is each group's first row (the rows stay in file order, grouped).
     When every group has the same number of rows (everyone lists ten programs), the
     groups are the rows of a matrix, and sorting each short row finds a repeat far
     faster than any pass over the whole column.
     """
     if len(group) < 2:
         return False
-    starts = first[1:] if first is not None else np.flatnonzero(group[1:] != group[:-1]) + 1
+    starts = np.flatnonzero(np.diff(group)) + 1
     width = int(starts[0]) if len(starts) else len(group)
     equal = len(group) == width * (len(starts) + 1) and bool((np.diff(starts, prepend=0) == width).all())
     if equal:
