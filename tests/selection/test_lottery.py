@@ -244,7 +244,6 @@ def test_a_draw_split_into_many_slices_equals_the_published_algorithm(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(parallel, "TASK_ROWS", 97)
-    monkeypatch.setattr(lottery, "CHUNK_ROWS", 13)
     entries = [(f"E{i:05d}" if i % 7 else f"entry-with-a-long-id-{i}", float(1 + i % 4)) for i in range(1500)]
     ids = pl.Series([entry_id for entry_id, _ in entries])
     weights = np.array([weight for _, weight in entries])

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,7 +36,7 @@ import polars as pl
 from numpy.typing import NDArray
 
 from statevisa.selection.parallel import over_rows
-from statevisa.selection.siphash import CHUNK_ROWS, siphash24_strings
+from statevisa.selection.siphash import siphash24_strings
 
 SEED_MIN_BYTES = 16
 MIN_POSITIVE_WEIGHT = 1e-300
@@ -119,23 +120,56 @@ def _exponential_chunk(tags: NDArray[np.uint64]) -> NDArray[np.float64]:
     return result
 
 
-def race_keys(tags: NDArray[np.uint64], weights: NDArray[np.float64] | None) -> NDArray[np.float64]:
-    """Each entry's race key E / weight; an entry of weight 0 gets +inf and never wins."""
-    keys = np.empty(len(tags), dtype=np.float64)
+def race_keys(
+    tags: NDArray[np.uint64], weights: NDArray[np.float64] | None, *, in_place: bool = False
+) -> NDArray[np.float64]:
+    """Each entry's race key E / weight; an entry of weight 0 gets +inf and never wins.
+
+    Compiled (`statevisa.selection.compiled`: the same operations, one entry at a time in
+    registers), in slices on every core; `_exponential_chunk` is the same sequence in NumPy.
+    `in_place` lets the keys overwrite a writable float64 `weights` array the caller no
+    longer needs: at 20 million entries a new array is 160 MB of fresh pages, whose faults
+    cost more than computing the keys.
+    """
+    from statevisa.selection import compiled  # loads Numba: only the lottery needs it
+
+    if weights is not None and len(weights) != len(tags):
+        raise ValueError("one weight per entry is needed")
+    every = np.zeros(0, dtype=np.float64) if weights is None else np.ascontiguousarray(weights, np.float64)
+    reuse = in_place and weights is not None and every is weights and every.flags.writeable
+    keys = every if reuse else np.empty(len(tags), dtype=np.float64)
 
     def work(start: int, stop: int) -> None:
-        for first in range(start, stop, CHUNK_ROWS):
-            last = min(first + CHUNK_ROWS, stop)
-            chunk = _exponential_chunk(tags[first:last])
-            if weights is not None:
-                weight = weights[first:last]
-                with np.errstate(divide="ignore", over="ignore"):
-                    np.divide(chunk, weight, out=chunk)
-                chunk[weight == 0] = np.inf
-            keys[first:last] = chunk
+        compiled.race_keys(tags[start:stop], every[start:stop] if len(every) else every, keys[start:stop])
 
     over_rows(len(tags), work)
     return keys
+
+
+def load_kernels() -> threading.Thread:
+    """Start loading the compiled kernels (`statevisa.selection.compiled`) in the background.
+
+    Importing Numba and loading the cached kernels costs about 0.8 s of one core, mostly
+    Python imports; started before the entry file is read, it overlaps the read, which
+    leaves the Python interpreter free while Polars parses. The caller joins the thread
+    before it returns; the first kernel call waits for it anyway (import and compile locks).
+    """
+
+    def load() -> None:
+        from statevisa.selection import compiled
+
+        compiled.warm()
+
+    thread = threading.Thread(target=load, name="load lottery kernels", daemon=True)
+    thread.start()
+    return thread
+
+
+def tags_repeat(tags: NDArray[np.uint64]) -> bool:
+    """Whether two entries share a tag (distinct tags prove the ids distinct), compiled."""
+    from statevisa.selection import compiled
+
+    return compiled.has_repeats(tags)
 
 
 @dataclass(frozen=True)
@@ -158,6 +192,7 @@ def draw(
     weights: NDArray[np.float64] | None = None,
     *,
     tags: NDArray[np.uint64] | None = None,
+    reuse_weights: bool = False,
 ) -> Draw:
     """Draw min(`slots`, entries of positive weight) distinct winners, in draw order.
 
@@ -166,7 +201,9 @@ def draw(
     else ValueError, since a smaller one would overflow the race key and drop
     the entry silently. `weights=None` means all 1. `tags`, when given, are
     `entry_tags(seed, entry_ids)` already computed (the edge uses them to prove
-    the ids distinct), so 20 million ids are not hashed twice.
+    the ids distinct), so 20 million ids are not hashed twice. With `reuse_weights`
+    the keys may be written over `weights` (see `race_keys`): the caller's array then
+    holds the keys, so pass it only when the weights are not needed afterwards.
     """
     if slots < 0:
         raise ValueError("slots must be non-negative")
@@ -178,7 +215,7 @@ def draw(
         tags = entry_tags(seed, entry_ids)
     elif len(tags) != len(entry_ids):
         raise ValueError("one tag per entry is needed")
-    keys = race_keys(tags, weights)
+    keys = race_keys(tags, weights, in_place=reuse_weights)
     return Draw(winners=order_by_key(keys, tags, entry_ids, slots), tags=tags, keys=keys)
 
 
@@ -207,6 +244,12 @@ def order_by_key(
     Rows with an infinite key (weight 0) are never chosen; `eligible` restricts
     the race further (the H-1B advanced-degree round).
     """
+    if eligible is None and len(keys):
+        from statevisa.selection import compiled
+
+        found = compiled.smallest(keys, slots)
+        if found is not None:
+            return _in_order(found, keys, tags, entry_ids)[:slots].astype(np.int64, copy=False)
     usable = np.isfinite(keys)
     if eligible is not None:
         usable &= eligible
@@ -221,13 +264,20 @@ def order_by_key(
         rows = np.flatnonzero((keys <= threshold) & usable)
     else:
         rows = np.flatnonzero(usable)
+    return _in_order(rows, keys, tags, entry_ids)[:take].astype(np.int64, copy=False)
+
+
+def _in_order(
+    rows: NDArray[np.int64], keys: NDArray[np.float64], tags: NDArray[np.uint64], entry_ids: pl.Series
+) -> NDArray[np.int64]:
+    """`rows` sorted by (key, tag, id bytes)."""
     order = np.lexsort((tags[rows], keys[rows]))
     ranked = rows[order]
     ranked_keys, ranked_tags = keys[ranked], tags[ranked]
     tied = (ranked_keys[1:] == ranked_keys[:-1]) & (ranked_tags[1:] == ranked_tags[:-1])
     if tied.any():
         ranked = _break_full_ties(ranked, keys, tags, entry_ids)
-    return ranked[:take].astype(np.int64, copy=False)
+    return ranked
 
 
 def _break_full_ties(

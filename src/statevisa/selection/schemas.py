@@ -19,6 +19,7 @@ from statevisa.selection.inputs import TableCheck, positions
 from statevisa.selection.lottery import MIN_POSITIVE_WEIGHT
 from statevisa.selection.market import Preferences, Priorities
 from statevisa.selection.rounds import priority_order, priority_ranks
+from statevisa.selection.siphash import plain_ids, view_digits
 
 SCORES = ("applicant_id", "score")
 ENTRIES = ("entry_id",)
@@ -74,18 +75,23 @@ def entries(
     With the draw's `seed`, ids are proved distinct through their 64-bit lottery tags
     (`lottery.entry_tags`), which the draw needs anyway: distinct tags mean distinct
     ids, and only when some tags collide are the ids compared as text. That replaces a
-    hash of 20 million strings by a count of 20 million distinct integers.
+    hash of 20 million strings by a compiled search for a repeated integer.
     """
     check = TableCheck(frame, source, "entry_id")
     if seed is None:
         ids = check.identifiers("entry_id", unique=True)
         tags = None
     else:
-        ids = check.identifiers("entry_id", unique=False)
+        raw = frame["entry_id"]
+        ids = raw if plain_ids(raw) else check.identifiers("entry_id", unique=False)
         tags = lottery.entry_tags(seed, ids)
-        if pl.Series(tags).n_unique() < len(tags):
+        if lottery.tags_repeat(tags):
             check.unique_rows(["entry_id"], "duplicate-id", "duplicate id")
-    weight = None if weight_column is None else check.weights(weight_column, MIN_POSITIVE_WEIGHT)
+    weight = None
+    if weight_column is not None:  # whole numbers as digits are valid weights: no check to run
+        weight = view_digits(frame[weight_column]) if seed is not None else None
+        if weight is None:
+            weight = check.weights(weight_column, MIN_POSITIVE_WEIGHT)
     check.raise_if_any()
     return ids, weight, tags
 

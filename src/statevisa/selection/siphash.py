@@ -9,16 +9,16 @@ Cryptographic hashes (SHA-256) would need a Python loop per entry here, which
 is two orders of magnitude too slow for 20 million entries.
 
 A Polars text column is handed over as Arrow string views without copying: ids of
-at most 12 bytes (the usual case) sit inline in their 16-byte views, which are
-already the zero-padded SipHash blocks but for the length byte; longer ids are read
-through Arrow's offsets-and-data layout. Work is done in chunks that stay in the
-CPU cache, on every core (`statevisa.selection.parallel`); the loops run over
-chunks and message lengths, never over entries.
+at most 12 bytes (the usual case) sit inline in their 16-byte views, two words that
+hold the whole SipHash message; longer ids are read through Arrow's offsets-and-data
+layout. `siphash24_strings` runs the compiled kernels of `statevisa.selection.compiled`
+on slices of the column, on every core (`statevisa.selection.parallel`). `siphash24`,
+on NumPy arrays (26 array passes per SipRound), is kept as an independent vectorised
+transcription that the tests compare the kernels with.
 """
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -73,7 +73,7 @@ def siphash24_strings(key: bytes, column: pl.Series) -> NDArray[np.uint64]:
 
     def work(piece: tuple[int, pa.Array]) -> None:
         first, values = piece
-        out[first : first + len(values)] = _hash_array(k0, k1, values)
+        _hash_array(k0, k1, values, out[first : first + len(values)])
 
     parallel.each(pieces, work)
     return out
@@ -137,64 +137,79 @@ def may_need_trim(text: pl.Series) -> bool:
     return False
 
 
-def _hash_array(k0: int, k1: int, array: pa.Array) -> NDArray[np.uint64]:
-    """Hash one Arrow text array: from its inline views when every value fits in one."""
-    found = inline_views(array)
-    if found is not None:
-        return _hash_inline(k0, k1, *found)
-    offsets, data = arrow_strings(array)
-    return _hash_offsets(k0, k1, offsets, data)
+def plain_ids(text: pl.Series) -> bool:
+    """Whether every value of a text column is present, non-empty, at most 12 bytes and free of
+    white space at either end: then the column is its own trimmed, checked ids. Read from the
+    views by a compiled loop; any other column answers False (the caller checks it in full)."""
+    from statevisa.selection import compiled
+
+    if text.dtype != pl.String or text.null_count() or not len(text):
+        return False
+    for array in arrow_arrays(text):
+        views = _view_bytes(array)
+        if views is None or not compiled.plain_views(views, _EDGE):
+            return False
+    return True
 
 
-def _hash_inline(
-    k0: int, k1: int, views: NDArray[np.uint8], lengths: NDArray[np.int64]
-) -> NDArray[np.uint64]:
-    """Hash strings of at most 12 bytes from their Arrow views (one or two SipHash blocks)."""
-    out = np.empty(len(lengths), dtype=_U64)
-    padded_all, blocks_all, state_all = _workspace()
-    for start in range(0, len(lengths), CHUNK_ROWS):
-        stop = min(start + CHUNK_ROWS, len(lengths))
-        rows, length = stop - start, lengths[start:stop]
-        padded = padded_all[:rows]
-        padded.fill(0)
-        shortest, longest = int(length.min()), int(length.max())
-        if shortest == longest:
-            padded[:, :longest] = views[start:stop, 4 : 4 + longest]
-            padded[:, 8 * (longest // 8) + 7] = longest
-        else:
-            inside = np.arange(INLINE_BYTES)[None, :] < length[:, None]
-            np.copyto(padded[:, :INLINE_BYTES], views[start:stop, 4:], where=inside)
-            padded[np.arange(rows), 8 * (length // 8) + 7] = length.astype(np.uint8)
-        words = padded.view("<u8")
-        if shortest // 8 == longest // 8:
-            blocks = blocks_all[: longest // 8 + 1, :rows]
-            np.copyto(blocks, words[:, : len(blocks)].T)
-            out[start:stop] = _hash_words(k0, k1, blocks, state_all[:, :rows])
-            continue
-        for n_blocks in (1, 2):
-            chosen = np.flatnonzero(length // 8 + 1 == n_blocks)
-            blocks = np.ascontiguousarray(words[chosen, :n_blocks].T)
-            out[start + chosen] = _hash_words(k0, k1, blocks, state_all[:, : len(chosen)])
+def view_digits(text: pl.Series) -> NDArray[np.float64] | None:
+    """A text column whose every value is 1 to 12 ASCII digits, as numbers (what a float parse
+    gives, exactly); None for any other column, which the caller parses and checks in full."""
+    from statevisa.selection import compiled
+
+    if text.dtype != pl.String or text.null_count() or not len(text):
+        return None
+    out = np.empty(len(text), dtype=np.float64)
+    start = 0
+    for array in arrow_arrays(text):
+        views = _view_bytes(array)
+        if views is None or not compiled.parse_digits(views, out[start : start + len(array)]):
+            return None
+        start += len(array)
     return out
 
 
-_local = threading.local()
+def _view_bytes(array: pa.Array) -> NDArray[np.uint8] | None:
+    """The 16-byte views of a string-view array with no missing value, one row each; else None."""
+    import pyarrow as pa
+
+    if not pa.types.is_string_view(array.type) or array.null_count:
+        return None
+    buffer = array.buffers()[1]
+    if buffer is None:
+        return None
+    views = np.frombuffer(buffer, dtype=np.uint8).reshape(-1, VIEW_BYTES)
+    return views[array.offset : array.offset + len(array)]
 
 
-def _workspace() -> tuple[NDArray[np.uint8], NDArray[np.uint64], NDArray[np.uint64]]:
-    """This thread's buffers for one chunk (padded bytes, blocks, SipHash state), kept between
-    chunks: freed and allocated again, each thread's memory went back to the system and was
-    faulted in anew, chunk after chunk (a third of the hashing time in the kernel)."""
-    found: tuple[NDArray[np.uint8], NDArray[np.uint64], NDArray[np.uint64]] | None
-    found = getattr(_local, "buffers", None)
-    if found is None or len(found[0]) < CHUNK_ROWS:
-        found = (
-            np.empty((CHUNK_ROWS, 16), dtype=np.uint8),
-            np.empty((2, CHUNK_ROWS), dtype=_U64),
-            np.empty((5, CHUNK_ROWS), dtype=_U64),
-        )
-        _local.buffers = found
-    return found
+def _hash_array(k0: int, k1: int, array: pa.Array, out: NDArray[np.uint64]) -> None:
+    """Hash one Arrow text array into `out`, compiled: from its views when every value fits
+    in one, else from its offsets and data."""
+    from statevisa.selection import compiled  # loads Numba: only the lottery needs it
+
+    words = inline_words(array)
+    if words is not None:
+        compiled.hash_views(_U64(k0), _U64(k1), words, out)
+        return
+    offsets, data = arrow_strings(array)
+    compiled.hash_offsets(_U64(k0), _U64(k1), offsets, data, out)
+
+
+def inline_words(array: pa.Array) -> NDArray[np.uint64] | None:
+    """The views of a string-view array whose values all sit inline, as two little-endian
+    words per value (length and first 4 bytes, next 8 bytes); else None."""
+    import pyarrow as pa
+
+    if not pa.types.is_string_view(array.type) or not len(array) or array.null_count:
+        return None
+    buffer = array.buffers()[1]
+    if buffer is None:
+        return None
+    words = np.frombuffer(buffer, dtype="<u8").reshape(-1, VIEW_BYTES // 8)
+    words = words[array.offset : array.offset + len(array)]
+    if int((words[:, 0] & np.uint64(0xFFFFFFFF)).max()) > INLINE_BYTES:
+        return None
+    return words
 
 
 def _key_words(key: bytes) -> tuple[int, int]:

@@ -94,10 +94,14 @@ def _entries(
 ) -> tuple[pl.Series, NDArray[np.float64] | None, NDArray[np.uint64] | None]:
     """Read the entry table; the weight column is `weight_column`, else ``weight`` if present."""
     required = [*schemas.ENTRIES] + ([weight_column] if weight_column else [])
-    frame = read_table(path, required=required)
-    if weight_column is None and schemas.DEFAULT_WEIGHT_COLUMN in frame.columns:
-        weight_column = schemas.DEFAULT_WEIGHT_COLUMN
-    return schemas.entries(frame, str(path), weight_column, seed)
+    loading = lottery.load_kernels()  # overlaps the read: see `lottery.load_kernels`
+    try:
+        frame = read_table(path, required=required)
+        if weight_column is None and schemas.DEFAULT_WEIGHT_COLUMN in frame.columns:
+            weight_column = schemas.DEFAULT_WEIGHT_COLUMN
+        return schemas.entries(frame, str(path), weight_column, seed)
+    finally:
+        loading.join()
 
 
 @dataclass(frozen=True)
@@ -125,7 +129,7 @@ def draw_lottery(
     check_output(out, inputs=[entries])
     ids, weights, tags = _entries(entries, weight_column, seed)
     with busy(f"drawing from {len(ids):,} entries", len(ids)):
-        result = lottery.draw(seed, ids, slots, weights, tags=tags)
+        result = lottery.draw(seed, ids, slots, weights, tags=tags, reuse_weights=True)
     winners = pl.DataFrame(
         {
             "entry_id": ids.gather(result.winners),
@@ -184,7 +188,7 @@ def verify_lottery(
     ids, weights, tags = _entries(entries, weight_column, seed)
     wanted = len(published_ids) if slots is None else slots
     with busy(f"replaying the draw over {len(ids):,} entries", len(ids)):
-        replay = lottery.draw(seed, ids, wanted, weights, tags=tags)
+        replay = lottery.draw(seed, ids, wanted, weights, tags=tags, reuse_weights=True)
     expected_ids = ids.gather(replay.winners)
     bad_order = np.flatnonzero(published_order != np.arange(1, len(published_order) + 1))
     difference = lottery.first_discrepancy(expected_ids, published_ids)
