@@ -33,7 +33,13 @@ from statevisa.services import applicants, employers, hub
 from statevisa.services.authz import Resource
 from statevisa.services.context import Context
 from statevisa.services.pages import Page, keyset
-from statevisa.services.program_versions import VersionStatus, resolved_of, resolved_on
+from statevisa.services.program_versions import (
+    VersionStatus,
+    not_approved,
+    require_runs_in,
+    resolved_of,
+    resolved_on,
+)
 from statevisa.store.models import (
     Applicant,
     Application,
@@ -178,7 +184,7 @@ def submit(ctx: Context, given: Submission, *, receipt: bool = False) -> Applica
     identity = identity_checks(given, person, ctx.today)
     if identity:
         row.explanation = {**explanation, "identity": identity}
-    row.id = _inserted(ctx, Application, {name: getattr(row, name) for name in _APPLICATION_COLUMNS})
+    _insert(ctx, row)
     case = open_case(ctx, row, program, version, employer_id)
     if person is not None and ctx.keyring is not None:
         matches = hub.check_in(ctx, row, case, person, ctx.keyring)
@@ -197,14 +203,11 @@ def submit(ctx: Context, given: Submission, *, receipt: bool = False) -> Applica
     return found
 
 
-_APPLICATION_COLUMNS = tuple(column.key for column in Application.__table__.columns if column.key != "id")
-
-
-def _inserted(ctx: Context, model: type[Application] | type[Case], values: dict[str, Any]) -> int:
-    """Insert one row with a Core statement and return its new id (RETURNING, on both databases)."""
-    table = cast(Table, model.__table__)
-    new: int = ctx.session.execute(insert(table).returning(table.c.id), values).scalar_one()
-    return new
+def _insert(ctx: Context, row: Application | Case) -> None:
+    """Insert a new record with one Core statement and give it its id (RETURNING, on both databases)."""
+    table = cast(Table, type(row).__table__)
+    values = {column.key: getattr(row, column.key) for column in table.columns if column.key != "id"}
+    row.id = ctx.session.execute(insert(table).returning(table.c.id), values).scalar_one()
 
 
 @cache
@@ -241,19 +244,10 @@ def _submittable(ctx: Context, given: Submission) -> tuple[ProgramVersion, Progr
         raise NotFoundError(problem("not-found", f"no program {given.program_id}", field="program"))
     program, version, kind = found
     if version is None:
-        raise ConflictError(
-            problem(
-                "not-approved",
-                f"program {given.program_id} has no approved version: it takes no applications",
-                field="program",
-            )
-        )
+        raise not_approved(given.program_id)
     if kind != "state":
-        raise InputError(problem("unknown-state", f"'{given.state}' is not a state FIPS code", field="state"))
-    if program.jurisdiction not in ("US", given.state):
-        raise InputError(
-            problem("wrong-state", f"program {program.id} runs in {program.jurisdiction} only", field="state")
-        )
+        raise employers.unknown_jurisdiction(given.state, "state", "state")
+    require_runs_in(program, given.state, "state")
     return version, program
 
 
@@ -353,9 +347,7 @@ def open_case(
         updated_at=ctx.now,
         reporting_due=None,
     )
-    case.id = _inserted(
-        ctx, Case, {c.key: getattr(case, c.key) for c in Case.__table__.columns if c.key != "id"}
-    )
+    _insert(ctx, case)
     actor, role = ctx.principal.subject, str(ctx.principal.role)
     why = decision_reason(program, version, row.evaluated_on, bool(row.eligible))
     ctx.session.execute(

@@ -27,8 +27,13 @@ def require_jurisdiction(ctx: Context, fips: str, kind: str, field: str) -> Juri
     """A known state or county, else a 422 naming the field."""
     found = ctx.session.get(Jurisdiction, fips)
     if found is None or found.kind != kind:
-        raise InputError(problem(f"unknown-{kind}", f"'{fips}' is not a {kind} FIPS code", field=field))
+        raise unknown_jurisdiction(fips, kind, field)
     return found
+
+
+def unknown_jurisdiction(fips: str, kind: str, field: str) -> InputError:
+    """The refusal of a code that is no known `kind` (state or county)."""
+    return InputError(problem(f"unknown-{kind}", f"'{fips}' is not a {kind} FIPS code", field=field))
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from statevisa.services.authz import Resource
 from statevisa.services.context import Context
 from statevisa.services.employers import require_jurisdiction
 from statevisa.services.moves import SYSTEM_SUBJECT
-from statevisa.services.program_versions import approved_version, resolved_on
+from statevisa.services.program_versions import approved_version, require_runs_in, resolved_on
 from statevisa.store import bulk
 from statevisa.store.models import Application, Case, Event, Jurisdiction, Program, ProgramVersion
 
@@ -115,14 +115,7 @@ def _states(ctx: Context, program: Program, frame: pl.DataFrame, state: str | No
     """The state of every row: `--state`, the file's `state` column, or a state program's own state."""
     if state is not None:
         require_jurisdiction(ctx, state, "state", "--state")
-        if program.jurisdiction not in ("US", state):
-            raise InputError(
-                problem(
-                    "wrong-state",
-                    f"program {program.id} runs in {program.jurisdiction} only",
-                    field="--state",
-                )
-            )
+        require_runs_in(program, state, "--state")
     if "state" not in frame.columns:
         if state is None and program.jurisdiction == "US":
             raise InputError(

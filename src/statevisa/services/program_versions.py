@@ -114,8 +114,9 @@ def resolved_of(session: Session, version: ProgramVersion, on: dt.date) -> Resol
     files: dict[str, str] = session.scalars(
         select(ProgramVersion.files).where(ProgramVersion.id == version.id)
     ).one()
-    found = _resolved(content_hash(files), json.dumps(files, sort_keys=True), on)
-    if content_hash(files) == version.content_hash:
+    digest = content_hash(files)
+    found = _resolved(digest, json.dumps(files, sort_keys=True), on)
+    if digest == version.content_hash:
         if len(_BY_CONTENT) >= _BY_CONTENT_MAX:
             _BY_CONTENT.clear()
         _BY_CONTENT[key] = found
@@ -427,14 +428,28 @@ def approved_version(ctx: Context, program_id: str) -> tuple[ProgramVersion, Pro
         .limit(1)
     )
     if row is None:
-        raise ConflictError(
-            problem(
-                "not-approved",
-                f"program {program_id} has no approved version: it takes no applications",
-                field="program",
-            )
-        )
+        raise not_approved(program_id)
     return row, program
+
+
+def not_approved(program_id: str) -> ConflictError:
+    """The refusal of a program without an approved version (`approved_version`'s, and the
+    submission's, which reads the version in its own query)."""
+    return ConflictError(
+        problem(
+            "not-approved",
+            f"program {program_id} has no approved version: it takes no applications",
+            field="program",
+        )
+    )
+
+
+def require_runs_in(program: Program, state: str, field: str) -> None:
+    """Refuse a state a program does not run in: a state program runs in its own state only."""
+    if program.jurisdiction not in ("US", state):
+        raise InputError(
+            problem("wrong-state", f"program {program.id} runs in {program.jurisdiction} only", field=field)
+        )
 
 
 def shipped_files(reference: str) -> dict[str, str]:

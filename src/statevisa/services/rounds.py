@@ -33,7 +33,7 @@ from statevisa.services.authz import Resource
 from statevisa.services.context import Context
 from statevisa.services.employers import require_jurisdiction
 from statevisa.services.moves import move
-from statevisa.services.program_versions import approved_version
+from statevisa.services.program_versions import approved_version, require_runs_in
 from statevisa.store.models import Adjudication, Application, Case, ProgramVersion, Round, RoundEntry
 
 KINDS = ("ranked", "lottery", "matching")
@@ -120,10 +120,7 @@ def _open(ctx: Context, program_id: str, state: str, kind: str, parameters: dict
         raise InputError(problem("not-a-choice", f"'{kind}' is not {', '.join(KINDS)}", field="kind"))
     require_jurisdiction(ctx, state, "state", "state")
     version, program = approved_version(ctx, program_id)
-    if program.jurisdiction not in ("US", state):
-        raise InputError(
-            problem("wrong-state", f"program {program_id} runs in {program.jurisdiction} only", field="state")
-        )
+    require_runs_in(program, state, "state")
     row = Round(
         version_id=version.id,
         jurisdiction=state,
