@@ -85,6 +85,18 @@ def test_every_body_refuses_nan(api: Api) -> None:
             assert refused(raw(api, url, b'{"x": NaN}'))[:2] == (422, "json-invalid"), path
 
 
+def test_a_nul_character_is_refused_where_postgresql_could_not_store_it(api: Api) -> None:
+    """A round's commitment with a NUL in it reached PostgreSQL, which cannot store one (500)."""
+    answer = raw(api, "/employers", b'{"name": "Ac\\u0000me", "state": "06"}')
+    message = "the body is not JSON: a string holds a NUL character (\\u0000) (at character 12)"
+    assert refused(answer) == (422, "json-invalid", "body", message)
+
+
+def test_an_escaped_backslash_before_u0000_is_text_not_nul(api: Api) -> None:
+    answer = raw(api, "/employers", b'{"name": "Ac\\\\u0000me", "state": "06"}')
+    assert answer.status_code == 201, answer.text
+
+
 def test_a_member_given_twice_is_refused(api: Api) -> None:
     answer = raw(api, "/employers", b'{"name": "Acme", "state": "06", "state": "48"}')
     message = 'the body is not JSON: member "state" appears twice in one object (at character 32)'

@@ -9,13 +9,16 @@ the app answered with a text/plain 413.
 JSON is parsed as RFC 8259 writes it: Python's `json` also takes ``NaN``, ``Infinity`` and
 ``-Infinity`` and keeps the last of two members with the same name, so a NaN could reach a
 free-form member (a report's details) and the database (PostgreSQL refuses it as JSON: a 500),
-and ``{"state": "06", "state": "48"}`` would mean whatever the parser chose. Both are refused as
+and ``{"state": "06", "state": "48"}`` would mean whatever the parser chose. A NUL character
+(``\\u0000``) is valid JSON but no text PostgreSQL can store (a round's commitment held one: a 500
+there, stored as it was on SQLite), and no field of this API means one. All three are refused as
 malformed JSON (422, ``json-invalid``), naming the token or the member and where it is.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -27,6 +30,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from statevisa.errors import problem
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
+NUL_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*(\\u0000)")
+"""A ``\\u0000`` escape in JSON text: after an even number of backslashes (an odd one escapes it)."""
 
 
 class BodyLimit:
@@ -81,6 +86,9 @@ class StrictJSONRequest(Request):
     async def json(self) -> Any:
         if not hasattr(self, "_json"):
             text = (await self.body()).decode("utf-8")  # not UTF-8: FastAPI answers 400
+            nul = NUL_ESCAPE.search(text)
+            if nul is not None:  # raw control characters are refused by `json.loads` itself
+                _refuse("a string holds a NUL character (\\u0000)", text, nul.start(1))
             self._json = json.loads(
                 text,
                 parse_constant=lambda token: _refuse(f"{token} is not a JSON value", text, text.find(token)),
